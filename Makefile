@@ -1,0 +1,96 @@
+# v6ops-plugins: plain GNU make. See README.md.
+#   make            build common/libv6ops.a, every plugins/check_* and tools
+#   make deps       install the Debian packages everything needs (root)
+#   make check      deps + build + every test through prove
+#   make demo       build, bring the model lab up, run every plugin, tear down
+#   make install    PREFIX=/usr/local PLUGINDIR=... DESTDIR=...
+#   SANITIZE=1      build with AddressSanitizer and UBSan
+
+PREFIX ?= /usr/local
+PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
+DESTDIR ?=
+PKGS := libcurl libcares openssl libmnl jansson
+PROVE ?= prove
+PROVE_JOBS ?= 2
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+NFQ_LIBS := $(shell pkg-config --libs libnetfilter_queue 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon $(PKG_CFLAGS)
+LDFLAGS += -Wl,--as-needed
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CFLAGS += $(SAN)
+LDFLAGS += $(SAN)
+endif
+
+LIB := common/libv6ops.a
+LIB_OBJ := $(patsubst %.c,%.o,$(wildcard common/*.c))
+PLUGINS := $(patsubst %.c,%,$(wildcard plugins/check_*.c))
+UNITS := $(patsubst %.c,%,$(wildcard t/unit/test_*.c))
+TOOLS := $(patsubst %.c,%,$(wildcard t/tools/*.c))
+LAB_BIN := contrib/lab/nfq-delay
+# Plugins that need a raw socket get cap_net_raw at install time.
+CAP_PLUGINS := $(filter $(addprefix plugins/,check_pmtu check_rogue_ra check_default_route_liveness),$(PLUGINS))
+
+.PHONY: all deps check test unit integration demo install clean FORCE
+all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN)
+
+# Rebuild everything when the flags change (e.g. SANITIZE=1 and back).
+.build-flags: FORCE
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+
+%.o: %.c .build-flags
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+plugins/check_% t/unit/test_% t/tools/%: %.c
+plugins/check_%: plugins/check_%.o $(LIB)
+	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
+t/unit/test_%: t/unit/test_%.o $(LIB)
+	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
+t/tools/%: t/tools/%.o $(LIB)
+	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
+$(LAB_BIN): contrib/lab/nfq-delay.o
+	$(CC) $(LDFLAGS) $< $(NFQ_LIBS) -o $@
+
+deps:
+	@contrib/deps
+
+# A fresh make after deps, so pkg-config sees the libraries just installed.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test
+
+test:
+	timeout 1800 $(PROVE) -j$(PROVE_JOBS) --timer $(UNITS) t/*.t
+
+unit: $(UNITS)
+	$(PROVE) $(UNITS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	contrib/lab/demo
+
+install: all
+	install -d $(DESTDIR)$(PLUGINDIR)
+	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
+	@if [ "$$(id -u)" = 0 ] && command -v setcap >/dev/null; then \
+	  for p in $(notdir $(CAP_PLUGINS)); do \
+	    setcap cap_net_raw+ep $(DESTDIR)$(PLUGINDIR)/$$p && echo "setcap cap_net_raw+ep $$p"; \
+	  done; \
+	else \
+	  echo "not root: run 'setcap cap_net_raw+ep' on $(notdir $(CAP_PLUGINS)) for raw-socket fallbacks"; \
+	fi
+
+clean:
+	rm -f common/*.o common/*.d plugins/*.o plugins/*.d t/unit/*.o t/unit/*.d \
+	  t/tools/*.o t/tools/*.d contrib/lab/*.o contrib/lab/*.d \
+	  $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) .build-flags
+
+FORCE:
+-include $(wildcard common/*.d plugins/*.d t/unit/*.d t/tools/*.d contrib/lab/*.d)

@@ -1,0 +1,89 @@
+/* dns: c-ares queries issued concurrently and recorded one by one, driven
+ * by the shared poll loop. Each query keeps its own outcome, answers, TTL
+ * and time, so "AAAA timed out while A answered in 3 ms" can be said. */
+#ifndef V6OPS_DNS_H
+#define V6OPS_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "loop.h"
+
+enum dns_type {
+	DNS_A = 1,
+	DNS_NS = 2,
+	DNS_PTR = 12,
+	DNS_AAAA = 28,
+};
+
+enum dns_outcome {
+	DNS_PENDING = 0,
+	DNS_ANSWER,   /* NOERROR with records of the asked type */
+	DNS_NODATA,   /* NOERROR, no records of that type */
+	DNS_NXDOMAIN, /* the name does not exist */
+	DNS_SERVFAIL,
+	DNS_REFUSED,
+	DNS_TIMEOUT, /* no answer within the query's time or the deadline */
+	DNS_ERROR,   /* anything else: bad reply, other rcode, no server */
+};
+
+#define DNS_MAX_ADDRS 32
+#define DNS_MAX_NAMES 16
+
+struct dns_query {
+	/* set by the caller */
+	char name[256];
+	enum dns_type type;
+	/* results */
+	enum dns_outcome outcome;
+	int rcode; /* -1 when no reply arrived */
+	struct sockaddr_storage addrs[DNS_MAX_ADDRS]; /* A / AAAA, port 0 */
+	size_t naddrs;
+	char names[DNS_MAX_NAMES][256]; /* NS / PTR targets */
+	size_t nnames;
+	unsigned ttl_s;	  /* smallest TTL among the answers */
+	double elapsed_s; /* from submit to outcome */
+	char detail[128]; /* c-ares' words when outcome is DNS_ERROR */
+	/* private */
+	double started_s;
+	struct dns_ctx *ctx;
+};
+
+struct dns_opts {
+	long timeout_ms; /* per try (default 2000 when 0) */
+	int tries;	 /* default 2 when 0 */
+};
+
+struct dns_ctx;
+
+/* A resolver context on loop l. server == NULL: the system configuration
+ * (/etc/resolv.conf); else that one server (literal, port 53 when the host
+ * has no port), asked alone so its answers are its own. NULL on failure
+ * with the reason in err. */
+struct dns_ctx *dns_new(struct loop *l, const struct host *server,
+			const struct dns_opts *o, char *err, size_t errlen);
+
+/* Sends the query now; its outcome is set when the reply, the error or the
+ * timeout arrives, or by dns_finish(). q must stay valid until then. */
+void dns_submit(struct dns_ctx *c, struct dns_query *q);
+
+/* True when no submitted query is pending. Suitable for loop_run(). */
+bool dns_idle(void *ctx);
+
+/* Marks every pending query DNS_TIMEOUT (e.g. the deadline passed). */
+void dns_finish(struct dns_ctx *c);
+
+/* Text of the server asked ("system resolver" or the address). */
+const char *dns_server_name(const struct dns_ctx *c);
+
+void dns_free(struct dns_ctx *c);
+
+/* "NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "timeout", ... */
+const char *dns_outcome_name(enum dns_outcome o);
+
+/* "A", "AAAA", "NS", "PTR". */
+const char *dns_type_name(enum dns_type t);
+
+#endif

@@ -1,0 +1,513 @@
+#include "opt.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "num.h"
+#include "report.h"
+
+#define HELP_WIDTH 79
+#define MAX_OPTS 96
+
+int opt_verbose;
+
+void vlog(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (opt_verbose < level)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/* Standard options not stored through a plain target. */
+enum std_action { ACT_NONE, ACT_HELP, ACT_VERSION, ACT_VERBOSE, ACT_V4, ACT_V6 };
+
+struct slot {
+	struct opt_def d;
+	enum std_action act;
+};
+
+struct parser {
+	const struct plugin *p;
+	struct std_opts *std;
+	struct slot slots[MAX_OPTS];
+	size_t n;
+	bool want_help, want_version;
+};
+
+static const char *const timeout_help =
+	"Seconds before the plugin stops and reports the step in progress, "
+	"optionally with the state to return then (default: 10:UNKNOWN).";
+
+static int parse_timeout(const char *arg, void *target, char *err, size_t len)
+{
+	struct std_opts *std = target;
+	char num[64];
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (n >= sizeof num) {
+		snprintf(err, len, "\"%s\" is not a timeout", arg);
+		return -1;
+	}
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	if (num_duration_ms(num, 1, 3600000, &std->timeout_ms, err, len))
+		return -1;
+	if (colon && state_parse(colon + 1, &std->timeout_state)) {
+		snprintf(err, len, "\"%s\" is not a state (ok, warning, "
+				   "critical, unknown)", colon + 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_host_list(const char *arg, void *target, char *err,
+			   size_t len)
+{
+	struct std_opts *std = target;
+	struct host h;
+
+	if (addr_parse_host(arg, false, &h, err, len))
+		return -1;
+	struct host *nh = realloc(std->hosts, (std->nhosts + 1) * sizeof *nh);
+	if (!nh) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	std->hosts = nh;
+	std->hosts[std->nhosts++] = h;
+	if (!std->host_set) {
+		std->host = h;
+		std->host_set = true;
+	}
+	return 0;
+}
+
+static int parse_host(const char *arg, void *target, char *err, size_t len)
+{
+	struct std_opts *std = target;
+
+	if (addr_parse_host(arg, false, &std->host, err, len))
+		return -1;
+	std->host_set = true;
+	return 0;
+}
+
+static void add(struct parser *ps, struct opt_def d, enum std_action act)
+{
+	if (ps->n < MAX_OPTS)
+		ps->slots[ps->n++] = (struct slot){ d, act };
+}
+
+static void build_table(struct parser *ps)
+{
+	const struct plugin *p = ps->p;
+	struct std_opts *s = ps->std;
+
+	add(ps, (struct opt_def){ .sname = 'h', .lname = "help",
+				  .type = OPT_FLAG,
+				  .help = "Print this help and exit." },
+	    ACT_HELP);
+	add(ps, (struct opt_def){ .sname = 'V', .lname = "version",
+				  .type = OPT_FLAG,
+				  .help = "Print the version and exit." },
+	    ACT_VERSION);
+	add(ps, (struct opt_def){ .sname = 'v', .lname = "verbose",
+				  .type = OPT_FLAG,
+				  .help = "Explain each step on stderr; repeat "
+					  "for more detail." },
+	    ACT_VERBOSE);
+	add(ps, (struct opt_def){ .sname = 't', .lname = "timeout",
+				  .type = OPT_CUSTOM, .target = s,
+				  .arg = "SECONDS[:STATE]", .help = timeout_help,
+				  .parse = parse_timeout },
+	    ACT_NONE);
+	add(ps, (struct opt_def){ .lname = "timeout-result", .type = OPT_STATE,
+				  .target = &s->timeout_state, .arg = "STATE",
+				  .help = "State to return on timeout: ok, "
+					  "warning, critical or unknown "
+					  "(default: unknown)." },
+	    ACT_NONE);
+	if (p->std & (STD_HOST | STD_HOST_LIST | STD_HOST_REQUIRED))
+		add(ps, (struct opt_def){
+				.sname = 'H', .lname = "hostname",
+				.type = OPT_CUSTOM, .target = s, .arg = "HOST",
+				.help = p->host_help ? p->host_help :
+						       "Host name or address.",
+				.parse = p->std & STD_HOST_LIST ?
+						 parse_host_list :
+						 parse_host },
+		    ACT_NONE);
+	if (p->std & STD_FAMILY) {
+		add(ps, (struct opt_def){ .sname = '4', .lname = "ipv4",
+					  .type = OPT_FLAG,
+					  .help = "Check over IPv4 only." },
+		    ACT_V4);
+		add(ps, (struct opt_def){ .sname = '6', .lname = "ipv6",
+					  .type = OPT_FLAG,
+					  .help = "Check over IPv6 only." },
+		    ACT_V6);
+	}
+	if (p->std & STD_THRESHOLDS) {
+		add(ps, (struct opt_def){ .sname = 'w', .lname = "warning",
+					  .type = OPT_RANGE, .target = &s->warn,
+					  .arg = "RANGE", .help = p->warn_help },
+		    ACT_NONE);
+		add(ps, (struct opt_def){ .sname = 'c', .lname = "critical",
+					  .type = OPT_RANGE, .target = &s->crit,
+					  .arg = "RANGE", .help = p->crit_help },
+		    ACT_NONE);
+	}
+	for (size_t i = 0; i < p->nopts; i++)
+		add(ps, p->opts[i], ACT_NONE);
+}
+
+/* Prints text wrapped to HELP_WIDTH, every line indented by indent. */
+static void wrap(const char *text, int indent)
+{
+	const char *s = text;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t para = nl ? (size_t)(nl - s) : strlen(s);
+		size_t col = 0;
+		const char *end = s + para;
+		int lead = 0; /* a line's own indentation is kept */
+		while (s + lead < end && s[lead] == ' ')
+			lead++;
+		int ind = indent + lead;
+		if (para == 0)
+			putchar('\n');
+		while (s < end) {
+			while (s < end && *s == ' ')
+				s++;
+			const char *w = s;
+			while (s < end && *s != ' ')
+				s++;
+			size_t wl = (size_t)(s - w);
+			if (wl == 0)
+				break;
+			if (col && col + 1 + wl > (size_t)(HELP_WIDTH - ind)) {
+				putchar('\n');
+				col = 0;
+			}
+			if (col == 0)
+				printf("%*s", ind, "");
+			else
+				putchar(' '), col++;
+			fwrite(w, 1, wl, stdout);
+			col += wl;
+		}
+		if (col)
+			putchar('\n');
+		s = nl ? nl + 1 : end;
+	}
+}
+
+static void print_usage(const struct plugin *p)
+{
+	printf("Usage: %s %s\n", p->name, p->usage ? p->usage : "[options]");
+}
+
+static void print_help(const struct parser *ps)
+{
+	const struct plugin *p = ps->p;
+
+	printf("%s v%s (v6ops-plugins)\n", p->name, V6OPS_VERSION);
+	wrap(p->purpose, 0);
+	if (p->description) {
+		putchar('\n');
+		wrap(p->description, 0);
+	}
+	putchar('\n');
+	print_usage(p);
+	printf("\nOptions:\n");
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct opt_def *d = &ps->slots[i].d;
+		char head[128];
+		int n = 0;
+		if (d->sname && d->lname)
+			n = snprintf(head, sizeof head, "  -%c, --%s", d->sname,
+				     d->lname);
+		else if (d->sname)
+			n = snprintf(head, sizeof head, "  -%c", d->sname);
+		else
+			n = snprintf(head, sizeof head, "      --%s", d->lname);
+		if (d->arg && n > 0)
+			snprintf(head + n, sizeof head - (size_t)n, "=%s", d->arg);
+		puts(head);
+		if (d->help)
+			wrap(d->help, 8);
+	}
+	if (p->std & STD_THRESHOLDS) {
+		printf("\nRanges (-w, -c) follow the plugin guidelines; an alert "
+		       "is raised when the\nvalue is:\n"
+		       "  10       outside 0..10        10:     below 10\n"
+		       "  ~:10     above 10             10:20   outside 10..20\n"
+		       "  @10:20   inside 10..20 (ends included)\n");
+	}
+	if (p->examples) {
+		printf("\nExamples:\n");
+		wrap(p->examples, 2);
+	}
+	printf("\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+	       "Output: a first line for the operator, one line per checked "
+	       "item, and\nperformance data after '|'.\n");
+}
+
+void opt_fail(const struct plugin *p, const char *fmt, ...)
+{
+	char raw[512], clean[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	report_sanitise(clean, sizeof clean, raw);
+	printf("%s UNKNOWN - %s\n", p->label, clean);
+	print_usage(p);
+	fflush(stdout);
+	exit(STATE_UNKNOWN);
+}
+
+static int list_append(struct opt_list *l, const char *arg)
+{
+	const char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+	if (!nv)
+		return -1;
+	l->v = nv;
+	l->v[l->n++] = arg;
+	return 0;
+}
+
+static int choice_index(const char *choices, const char *arg)
+{
+	size_t n = strlen(arg);
+	int idx = 0;
+
+	for (const char *c = choices; *c; idx++) {
+		const char *bar = strchr(c, '|');
+		size_t cl = bar ? (size_t)(bar - c) : strlen(c);
+		if (cl == n && !strncmp(c, arg, n))
+			return idx;
+		if (!bar)
+			break;
+		c = bar + 1;
+	}
+	return -1;
+}
+
+/* Stores arg through d; 0, or -1 with the reason in err. */
+static int apply(const struct opt_def *d, const char *arg, char *err,
+		 size_t len)
+{
+	switch (d->type) {
+	case OPT_FLAG:
+		*(bool *)d->target = true;
+		return 0;
+	case OPT_STRING:
+		if (!*arg) {
+			snprintf(err, len, "needs a non-empty value");
+			return -1;
+		}
+		*(const char **)d->target = arg;
+		return 0;
+	case OPT_LIST:
+		if (!*arg) {
+			snprintf(err, len, "needs a non-empty value");
+			return -1;
+		}
+		return list_append(d->target, arg);
+	case OPT_LONG:
+		return num_long(arg, (long)d->min, (long)d->max, d->target, err,
+				len);
+	case OPT_DOUBLE:
+		return num_double(arg, d->min, d->max, d->target, err, len);
+	case OPT_PORT:
+		return num_long(arg, 1, 65535, d->target, err, len);
+	case OPT_DURATION:
+		return num_duration_ms(arg, (long)d->min, (long)d->max,
+				       d->target, err, len);
+	case OPT_RANGE:
+		return range_parse(arg, d->target, err, len);
+	case OPT_STATE:
+		if (state_parse(arg, d->target) == 0)
+			return 0;
+		snprintf(err, len, "\"%s\" is not a state (ok, warning, "
+				   "critical, unknown)", arg);
+		return -1;
+	case OPT_CHOICE: {
+		int idx = choice_index(d->choices, arg);
+		if (idx < 0) {
+			char list[128];
+			snprintf(list, sizeof list, "%s", d->choices);
+			for (char *c = list; (c = strchr(c, '|'));)
+				*c = ',';
+			snprintf(err, len, "\"%.64s\" is not one of %s", arg, list);
+			return -1;
+		}
+		*(int *)d->target = idx;
+		return 0;
+	}
+	case OPT_HOST:
+		return addr_parse_host(arg, false, d->target, err, len);
+	case OPT_CUSTOM:
+		return d->parse(arg, d->target, err, len);
+	}
+	return -1;
+}
+
+static const struct slot *find_short(const struct parser *ps, char c)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->slots[i].d.sname == c)
+			return &ps->slots[i];
+	return NULL;
+}
+
+static const struct slot *find_long(const struct parser *ps, const char *name,
+				    size_t n)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		const char *l = ps->slots[i].d.lname;
+		if (l && strlen(l) == n && !strncmp(l, name, n))
+			return &ps->slots[i];
+	}
+	return NULL;
+}
+
+static void act(struct parser *ps, const struct slot *s, const char *arg,
+		const char *shown)
+{
+	char why[256];
+
+	switch (s->act) {
+	case ACT_HELP:
+		ps->want_help = true;
+		return;
+	case ACT_VERSION:
+		ps->want_version = true;
+		return;
+	case ACT_VERBOSE:
+		ps->std->verbose++;
+		return;
+	case ACT_V4:
+	case ACT_V6: {
+		int fam = s->act == ACT_V4 ? AF_INET : AF_INET6;
+		if (ps->std->family != AF_UNSPEC && ps->std->family != fam)
+			opt_fail(ps->p, "options -4 and -6 exclude each other; "
+					"give neither to check both families");
+		ps->std->family = fam;
+		return;
+	}
+	case ACT_NONE:
+		break;
+	}
+	if (apply(&s->d, arg, why, sizeof why))
+		opt_fail(ps->p, "option %s: %s", shown, why);
+}
+
+static void parse_args(struct parser *ps, int argc, char **argv)
+{
+	char shown[80];
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			if (i + 1 < argc)
+				opt_fail(ps->p, "unexpected argument \"%s\"",
+					 argv[i + 1]);
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			opt_fail(ps->p, "unexpected argument \"%s\"", a);
+		if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
+			const struct slot *s = find_long(ps, name, n);
+			snprintf(shown, sizeof shown, "--%.*s", (int)n, name);
+			if (!s)
+				opt_fail(ps->p, "unknown option %s", shown);
+			const char *arg = eq ? eq + 1 : NULL;
+			if (s->d.type == OPT_FLAG && arg)
+				opt_fail(ps->p, "option %s takes no value", shown);
+			if (s->d.type != OPT_FLAG && !arg) {
+				if (i + 1 >= argc)
+					opt_fail(ps->p, "option %s needs a value (%s)",
+						 shown, s->d.arg);
+				arg = argv[++i];
+			}
+			act(ps, s, arg, shown);
+			continue;
+		}
+		for (const char *c = a + 1; *c; c++) {
+			const struct slot *s = find_short(ps, *c);
+			snprintf(shown, sizeof shown, "-%c", *c);
+			if (!s)
+				opt_fail(ps->p, "unknown option %s", shown);
+			if (s->d.type == OPT_FLAG) {
+				act(ps, s, NULL, shown);
+				continue;
+			}
+			const char *arg = c[1] ? c + 1 : NULL;
+			if (!arg) {
+				if (i + 1 >= argc)
+					opt_fail(ps->p, "option %s needs a value (%s)",
+						 shown, s->d.arg);
+				arg = argv[++i];
+			}
+			act(ps, s, arg, shown);
+			break;
+		}
+	}
+}
+
+static void check_family(const struct parser *ps, const struct host *h)
+{
+	const struct std_opts *s = ps->std;
+
+	if (h->literal && s->family != AF_UNSPEC && h->family != s->family)
+		opt_fail(ps->p, "option -%c: %s is an %s address", s->family == AF_INET ? '4' : '6',
+			 h->name, addr_family_name(h->family));
+}
+
+void opt_parse(const struct plugin *p, struct std_opts *std, int argc,
+	       char **argv)
+{
+	static struct parser ps;
+	char why[256] = "";
+
+	memset(std, 0, sizeof *std);
+	std->family = AF_UNSPEC;
+	std->timeout_ms = 10000;
+	std->timeout_state = STATE_UNKNOWN;
+	memset(&ps, 0, sizeof ps);
+	ps.p = p;
+	ps.std = std;
+	build_table(&ps);
+	parse_args(&ps, argc, argv);
+	opt_verbose = std->verbose;
+	if (ps.want_help) {
+		print_help(&ps);
+		exit(STATE_UNKNOWN);
+	}
+	if (ps.want_version) {
+		printf("%s v%s (v6ops-plugins)\n", p->name, V6OPS_VERSION);
+		exit(STATE_UNKNOWN);
+	}
+	if ((p->std & STD_HOST_REQUIRED) && !std->host_set)
+		opt_fail(p, "option -H is required");
+	check_family(&ps, &std->host);
+	for (size_t i = 0; i < std->nhosts; i++)
+		check_family(&ps, &std->hosts[i]);
+	if (p->validate && p->validate(std, why, sizeof why))
+		opt_fail(p, "%s", why);
+	deadline_start(p->label, std->timeout_ms, std->timeout_state);
+}
