@@ -93,4 +93,5 @@ clean:
 	  $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) .build-flags
 
 FORCE:
--include $(wildcard common/*.d plugins/*.d t/unit/*.d t/tools/*.d contrib/lab/*.d)
+DEPS := $(LIB_OBJ:.o=.d) $(addsuffix .d,$(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN))
+-include $(wildcard $(DEPS))

@@ -51,8 +51,12 @@ struct dns_query {
 	struct dns_ctx *ctx;
 };
 
+/* c-ares 1.18 asks every configured server in turn and doubles the wait
+ * each round, so the worst case for one query is the sum over servers and
+ * rounds of timeout_ms << round. Size these to the deadline (tries = 1 is
+ * often right); the deadline ends everything regardless. */
 struct dns_opts {
-	long timeout_ms; /* per try (default 2000 when 0) */
+	long timeout_ms; /* first try (default 2000 when 0) */
 	int tries;	 /* default 2 when 0 */
 };
 
@@ -69,7 +73,9 @@ struct dns_ctx *dns_new(struct loop *l, const struct host *server,
  * timeout arrives, or by dns_finish(). q must stay valid until then. */
 void dns_submit(struct dns_ctx *c, struct dns_query *q);
 
-/* True when no submitted query is pending. Suitable for loop_run(). */
+/* True when no query of this context is pending. Suitable for loop_run();
+ * several contexts need a done() of the caller's that asks each. An
+ * unreachable server shows as DNS_ERROR with c-ares' words in detail. */
 bool dns_idle(void *ctx);
 
 /* Marks every pending query DNS_TIMEOUT (e.g. the deadline passed). */
@@ -78,6 +84,7 @@ void dns_finish(struct dns_ctx *c);
 /* Text of the server asked ("system resolver" or the address). */
 const char *dns_server_name(const struct dns_ctx *c);
 
+/* Call before loop_free(): closing c-ares' sockets updates the loop. */
 void dns_free(struct dns_ctx *c);
 
 /* "NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "timeout", ... */

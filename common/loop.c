@@ -59,6 +59,15 @@ int loop_add_timer(struct loop *l, long (*next_ms)(void *), void (*fire)(void *)
 	return 0;
 }
 
+void loop_del_timer(struct loop *l, void *arg)
+{
+	for (size_t i = 0; i < l->nt;)
+		if (l->t[i].arg == arg)
+			l->t[i] = l->t[--l->nt];
+		else
+			i++;
+}
+
 static long min_wait(long a, long b)
 {
 	if (a < 0)
@@ -89,8 +98,11 @@ bool loop_run(struct loop *l, bool (*done)(void *), void *arg, long limit_ms)
 			break;
 		}
 		long wait = deadline_remaining_ms();
-		if (limit_ms >= 0)
-			wait = min_wait(wait, (long)((until - mono_now_s()) * 1000 + 0.999));
+		if (limit_ms >= 0) {
+			/* Past the limit is 0, not "no limit" (min_wait's -1). */
+			long lim = (long)((until - mono_now_s()) * 1000 + 0.999);
+			wait = min_wait(wait, lim > 0 ? lim : 0);
+		}
 		if (wait <= 0)
 			break;
 		for (size_t i = 0; i < l->nt; i++)

@@ -45,6 +45,9 @@ int loop_watch(struct loop *l, int fd, short events, loop_fd_cb cb, void *arg);
 int loop_add_timer(struct loop *l, long (*next_ms)(void *), void (*fire)(void *),
 		   void *arg);
 
+/* Removes every timer source registered with arg (before arg is freed). */
+void loop_del_timer(struct loop *l, void *arg);
+
 /* Runs until done(arg) returns true (returns true), until the deadline
  * passes, or until limit_ms more milliseconds have gone by (limit_ms < 0: no
  * limit of its own); returns false then. Callbacks may add and remove
