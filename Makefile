@@ -89,7 +89,7 @@ install: all
 
 clean:
 	rm -f common/*.o common/*.d plugins/*.o plugins/*.d t/unit/*.o t/unit/*.d \
-	  t/tools/*.o t/tools/*.d contrib/lab/*.o contrib/lab/*.d \
+	  t/tools/*.o t/tools/*.d contrib/lab/*.o contrib/lab/nfq-delay.d \
 	  $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) .build-flags
 
 FORCE:
