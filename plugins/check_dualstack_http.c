@@ -1,0 +1,517 @@
+/* check_dualstack_http: does this site work for IPv6 users AND for IPv4
+ * users, right now, and if not, which family is broken and how?
+ *
+ * Catches (CONTEXT.md 1, 2, 6): a server that lost its IPv6 address while
+ * the AAAA record stays; other content or another certificate over one
+ * family; a large response that stalls over one family (a Path MTU
+ * Discovery blackhole, RFC 8201); a DNS server that never answers AAAA;
+ * IPv6 so much slower that clients fall back to IPv4 (RFC 8305).
+ * How: A and AAAA are asked at once (c-ares); each answer starts its
+ * transfers at once (libcurl multi, common/http), each pinned to its
+ * address while Host and SNI stay the name; all in one poll loop under -t.
+ * Privileges: none.
+ * State policy: each address is judged on its own (common/webcheck:
+ * connection, TLS, status, content, size, time); a published family that
+ * fails is CRITICAL even when the other works ("IPv6 broken while IPv4
+ * works"); an address whose certificate names another subject or issuer
+ * than the IPv4 one is CRITICAL, other certificate differences WARNING; no
+ * AAAA or no A is --no-aaaa / --no-a (WARNING); an AAAA query that times
+ * out while A answers is WARNING; status or content differing between the
+ * families, or IPv6 slower than --max-delta, is WARNING. Worst one wins. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "addr.h"
+#include "deadline.h"
+#include "dns.h"
+#include "dualstack.h"
+#include "http.h"
+#include "opt.h"
+#include "report.h"
+#include "webcheck.h"
+
+#define MAX_PINS 16
+#define URL_LEN DUALSTACK_URL_LEN
+
+enum { CMP_STATUS = 1, CMP_BODY = 2, CMP_CERT = 4, CMP_ALL = 7 };
+
+struct pins {
+	struct sockaddr_storage a[MAX_PINS];
+	size_t n;
+};
+
+struct opts {
+	const char *uri, *regex, *iregex, *user_agent, *method, *post, *ca_file,
+		*proxy;
+	long port, max_redirs, max_delta_ms, stall_ms;
+	bool ssl, sni, insecure, no_compare, all_addresses, perf_phases;
+	struct opt_list strings, headers;
+	int http_version, compare;
+	enum state no_aaaa, no_a;
+	struct pins pins;
+	struct webcheck wc; /* expect, onredirect, size, cert_days, invert */
+	/* derived by validate() */
+	char url[URL_LEN];
+	char name[256];
+};
+
+static struct opts o = {
+	.max_redirs = 10,
+	.max_delta_ms = -1,
+	.compare = CMP_ALL,
+	.no_aaaa = STATE_WARNING,
+	.no_a = STATE_WARNING,
+};
+static struct std_opts std;
+
+static int parse_pin(const char *arg, void *target, char *err, size_t len)
+{
+	struct pins *p = target;
+	socklen_t sl;
+
+	if (p->n == MAX_PINS) {
+		snprintf(err, len, "at most %d addresses", MAX_PINS);
+		return -1;
+	}
+	if (addr_parse_literal(arg, &p->a[p->n], &sl) < 0) {
+		snprintf(err, len, "\"%s\" is not an IPv4 or IPv6 address", arg);
+		return -1;
+	}
+	p->n++;
+	return 0;
+}
+
+static int parse_compare(const char *arg, void *target, char *err, size_t len)
+{
+	static const char *const names[] = { "status", "body", "cert" };
+	int *mask = target;
+	char buf[128];
+
+	snprintf(buf, sizeof buf, "%s", arg);
+	*mask = 0;
+	for (char *save, *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < 3 && strcmp(tok, names[i]))
+			i++;
+		if (i == 3) {
+			snprintf(err, len, "\"%s\" is not one of status, body, cert", tok);
+			return -1;
+		}
+		*mask |= 1 << i;
+	}
+	if (!*mask)
+		snprintf(err, len, "nothing to compare in \"%s\"", arg);
+	return *mask ? 0 : -1;
+}
+
+static const struct opt_def opts[] = {
+	{ .sname = 'I', .lname = "ip", .type = OPT_CUSTOM, .target = &o.pins,
+	  .arg = "ADDRESS", .parse = parse_pin,
+	  .help = "Check this address instead of resolving -H, which stays the "
+		  "Host header and TLS SNI. Repeatable." },
+	{ .sname = 'p', .lname = "port", .type = OPT_PORT, .target = &o.port,
+	  .arg = "PORT", .help = "TCP port (default: 80, or 443 with -S)." },
+	{ .sname = 'u', .lname = "url", .type = OPT_STRING, .target = &o.uri,
+	  .arg = "URI", .help = "Path to fetch (default: /), or a whole URL "
+				"whose host then serves as -H." },
+	{ .sname = 'S', .lname = "ssl", .type = OPT_FLAG, .target = &o.ssl,
+	  .help = "Use HTTPS." },
+	{ .lname = "sni", .type = OPT_FLAG, .target = &o.sni,
+	  .help = "Send the name as TLS SNI: always done, accepted for "
+		  "check_curl compatibility." },
+	{ .sname = 's', .lname = "string", .type = OPT_LIST, .target = &o.strings,
+	  .arg = "STRING", .help = "The body must contain STRING, else "
+				   "CRITICAL. Repeatable: each must be there." },
+	{ .sname = 'r', .lname = "regex", .type = OPT_STRING, .target = &o.regex,
+	  .arg = "REGEX", .help = "The body must match this POSIX extended "
+				  "regular expression, else CRITICAL." },
+	{ .sname = 'R', .lname = "eregi", .type = OPT_STRING, .target = &o.iregex,
+	  .arg = "REGEX", .help = "As -r, ignoring case." },
+	{ .lname = "invert-regex", .type = OPT_FLAG, .target = &o.wc.invert,
+	  .help = "CRITICAL when -r/-R matches, instead of when it does not." },
+	{ .sname = 'e', .lname = "expect", .type = OPT_CUSTOM,
+	  .target = &o.wc.expect, .arg = "CODES",
+	  .parse = webcheck_parse_codes,
+	  .help = "Comma-separated HTTP status codes that are OK; any other is "
+		  "CRITICAL. Default: 2xx OK, 3xx per --onredirect, 4xx "
+		  "WARNING, 5xx CRITICAL." },
+	{ .sname = 'f', .lname = "onredirect", .type = OPT_CHOICE,
+	  .target = &o.wc.onredirect, .arg = "STATE",
+	  .choices = "ok|warning|critical|unknown|follow",
+	  .help = "State for a 3xx answer (ok, warning, critical, unknown), "
+		  "or follow to follow it: on the same address "
+		  "while the host stays, else on an address of the same family "
+		  "(a target without one is CRITICAL). Default: ok." },
+	{ .lname = "max-redirs", .type = OPT_LONG, .target = &o.max_redirs,
+	  .arg = "N", .min = 0, .max = 50,
+	  .help = "Redirects followed at most (default: 10)." },
+	{ .sname = 'm', .lname = "pagesize", .type = OPT_CUSTOM,
+	  .target = &o.wc.size, .arg = "MIN[:MAX]",
+	  .parse = webcheck_parse_size,
+	  .help = "WARNING when the body is shorter than MIN or longer than MAX "
+		  "bytes." },
+	{ .sname = 'C', .lname = "certificate", .type = OPT_CUSTOM,
+	  .target = &o.wc.cert_days, .arg = "WARN[,CRIT]",
+	  .parse = webcheck_parse_days,
+	  .help = "Days the certificate must still be valid: WARNING below "
+		  "WARN, CRITICAL below CRIT (default 0: expired)." },
+	{ .sname = 'k', .lname = "header", .type = OPT_LIST, .target = &o.headers,
+	  .arg = "\"NAME: VALUE\"", .help = "Extra request header. Repeatable." },
+	{ .sname = 'A', .lname = "useragent", .type = OPT_STRING,
+	  .target = &o.user_agent, .arg = "STRING", .help = "User-Agent header." },
+	{ .sname = 'j', .lname = "method", .type = OPT_STRING, .target = &o.method,
+	  .arg = "METHOD", .help = "HTTP method (default: GET, or POST with -P)." },
+	{ .sname = 'P', .lname = "post", .type = OPT_STRING, .target = &o.post,
+	  .arg = "DATA", .help = "Request body to send." },
+	{ .lname = "insecure", .type = OPT_FLAG, .target = &o.insecure,
+	  .help = "Do not verify the certificate or its name (still described "
+		  "and compared)." },
+	{ .lname = "ca-file", .type = OPT_STRING, .target = &o.ca_file,
+	  .arg = "FILE", .help = "CA certificates to verify against, instead "
+				 "of the system's." },
+	{ .lname = "http-version", .type = OPT_CHOICE, .target = &o.http_version,
+	  .arg = "VERSION", .choices = "any|1.0|1.1|2",
+	  .help = "HTTP version to ask for: any (the default), 1.0, 1.1 or 2." },
+	{ .lname = "proxy", .type = OPT_STRING, .target = &o.proxy, .arg = "URL",
+	  .help = "Go through this proxy. Without it, http_proxy and friends "
+		  "are ignored: the check tests the path, not a proxy." },
+	{ .lname = "all-addresses", .type = OPT_FLAG, .target = &o.all_addresses,
+	  .help = "Check every A and AAAA address, not the first of each." },
+	{ .lname = "no-aaaa", .type = OPT_STATE, .target = &o.no_aaaa,
+	  .arg = "STATE", .help = "State when the name has no AAAA record "
+				  "(default: warning)." },
+	{ .lname = "no-a", .type = OPT_STATE, .target = &o.no_a, .arg = "STATE",
+	  .help = "State when the name has no A record (default: warning)." },
+	{ .lname = "compare", .type = OPT_CUSTOM, .target = &o.compare,
+	  .arg = "LIST", .parse = parse_compare,
+	  .help = "What must match between IPv4 and IPv6: any of status, body, "
+		  "cert (default: all three). A difference is WARNING; a "
+		  "certificate of another subject or issuer is CRITICAL." },
+	{ .lname = "no-compare", .type = OPT_FLAG, .target = &o.no_compare,
+	  .help = "Do not compare the families." },
+	{ .lname = "max-delta", .type = OPT_LONG, .target = &o.max_delta_ms,
+	  .arg = "MS", .min = 0, .max = 3600000,
+	  .help = "WARNING when IPv6 is slower than IPv4 by more than MS "
+		  "milliseconds: clients will fall back to IPv4." },
+	{ .lname = "stall-time", .type = OPT_DURATION, .target = &o.stall_ms,
+	  .arg = "SECONDS", .min = 1, .max = 3600000,
+	  .help = "Give up on a transfer when no byte arrives for this long "
+		  "(default: wait until -t)." },
+	{ .lname = "perf-phases", .type = OPT_FLAG, .target = &o.perf_phases,
+	  .help = "Add DNS, connect, TLS and first-byte times per family to "
+		  "the perfdata." },
+};
+
+/* -H, -p, -S and -u (a path, or a whole URL standing in for them) -> url. */
+static int make_url(const struct std_opts *s, char *err, size_t len)
+{
+	struct http_url u = { .tls = o.ssl, .path = "/" };
+
+	if (o.uri && strstr(o.uri, "://")) {
+		if (http_url_split(o.uri, &u, err, len) < 0)
+			return -1;
+		if (o.ssl && !u.tls) {
+			snprintf(err, len, "-S contradicts the http:// URL in -u");
+			return -1;
+		}
+		if (s->host_set && strcasecmp(s->host.name, u.host)) {
+			snprintf(err, len, "-u and -H name different hosts");
+			return -1;
+		}
+		u.port = o.port ? o.port : u.port;
+	} else if (o.uri && o.uri[0] != '/') {
+		snprintf(err, len, "a path starts with /, a URL with http(s)://");
+		return -1;
+	} else {
+		snprintf(u.path, sizeof u.path, "%s", o.uri ? o.uri : "/");
+		u.port = o.port;
+	}
+	if (s->host_set)
+		snprintf(u.host, sizeof u.host, "%s", s->host.name);
+	else if (!u.host[0] && o.pins.n)
+		addr_format((const struct sockaddr *)&o.pins.a[0], u.host, sizeof u.host);
+	if (!u.host[0]) {
+		snprintf(err, len, "-H is required (or -I, or a whole URL in -u)");
+		return -1;
+	}
+	snprintf(o.name, sizeof o.name, "%s", u.host);
+	http_url_join(&u, o.url, sizeof o.url);
+	o.ssl = u.tls;
+	return 0;
+}
+
+static int validate(const struct std_opts *s, char *err, size_t len)
+{
+	char a[ADDR_STRLEN], why[128];
+
+	if (make_url(s, why, sizeof why) < 0) {
+		snprintf(err, len, "option -u/-H: %s", why);
+		return -1;
+	}
+	for (size_t i = 0; i < o.pins.n; i++)
+		if (s->family != AF_UNSPEC && o.pins.a[i].ss_family != s->family) {
+			snprintf(err, len, "option -I: %s is not an %s address",
+				 addr_format((const struct sockaddr *)&o.pins.a[i], a, sizeof a),
+				 addr_family_name(s->family));
+			return -1;
+		}
+	if (o.regex && o.iregex) {
+		snprintf(err, len, "options -r and -R exclude each other");
+		return -1;
+	}
+	const char *re = o.regex ? o.regex : o.iregex;
+	if (re && webcheck_regex(&o.wc, re, !o.regex, why, sizeof why) < 0) {
+		snprintf(err, len, "option -%c: %s", o.regex ? 'r' : 'R', why);
+		return -1;
+	}
+	o.wc.no_body = o.method && !strcasecmp(o.method, "HEAD");
+	if (o.wc.no_body && (o.strings.n || re || o.wc.size.set)) {
+		snprintf(err, len, "option -j HEAD fetches no body to search");
+		return -1;
+	}
+	o.wc.strings = o.strings.v;
+	o.wc.nstrings = o.strings.n;
+	o.wc.warn = &s->warn;
+	o.wc.crit = &s->crit;
+	return 0;
+}
+
+static const struct plugin plugin = {
+	.name = "check_dualstack_http",
+	.label = "DUALSTACK_HTTP",
+	.purpose = "Checks a web site over IPv4 and over IPv6 at once, address "
+		   "by address, and names the family that is broken and how.",
+	.description =
+		"Resolves A and AAAA concurrently, fetches the page from the "
+		"first address of each family (every address with "
+		"--all-addresses) at the same time, each transfer pinned to its "
+		"address while Host and SNI stay the name, and judges each: "
+		"connection, TLS, status, content, size and time. A transfer "
+		"that starts and then stops is reported as stalled (typical of "
+		"a Path MTU Discovery blackhole), not as a timeout. Then it "
+		"compares the families: status, content and certificate must "
+		"match, and IPv6 must not be much slower (--max-delta).\n\n"
+		"A published family that fails is CRITICAL even when the other "
+		"works: clients that try it first wait, and IPv6-only clients "
+		"fail.",
+	.usage = "-H HOST [-S] [-u URI] [-s STRING]... [options]",
+	.examples =
+		"check_dualstack_http -H www.example.com -s Welcome\n"
+		"  both families must serve a page containing Welcome\n"
+		"check_dualstack_http -H www.example.com -S -C 21,7 --max-delta 200\n"
+		"  over HTTPS; the certificate valid for 3 more weeks; IPv6 within "
+		"200 ms of IPv4\n"
+		"check_dualstack_http -H www.example.com -u /large.html -s END\n"
+		"  a large page: a transfer that stalls over one family is named "
+		"as such (Path MTU Discovery blackhole)\n"
+		"check_dualstack_http -H www.example.com -I 2001:db8::80 -I "
+		"192.0.2.80\n"
+		"  these two servers, with the name as Host and SNI\n",
+	.std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
+	.host_help = "Host name (Host header and TLS SNI) whose A and AAAA "
+		     "records are checked, or an address.",
+	.warn_help = "Response time in seconds, per address, that gives WARNING.",
+	.crit_help = "Response time in seconds, per address, that gives CRITICAL.",
+	.opts = opts,
+	.nopts = sizeof opts / sizeof opts[0],
+	.validate = validate,
+};
+
+/* What was seen: the DNS queries and every address's transfers. */
+static struct dualstack_fetch facts;
+
+static void run(struct dualstack_fetch *f, const struct std_opts *s)
+{
+	static struct http_opts ho;
+	char err[256];
+
+	ho = (struct http_opts){
+		.method = o.method, .post = o.post, .headers = o.headers.v,
+		.nheaders = o.headers.n, .user_agent = o.user_agent,
+		.ca_file = o.ca_file, .insecure = o.insecure, .proxy = o.proxy,
+		.version = (enum http_version)o.http_version, .stall_ms = o.stall_ms,
+	};
+	f->url = o.url;
+	f->name = o.name;
+	f->family = s->family;
+	f->pins = o.pins.a;
+	f->npins = o.pins.n;
+	f->all_addresses = o.all_addresses;
+	f->follow = o.wc.onredirect == WEBCHECK_FOLLOW;
+	f->max_redirs = o.max_redirs;
+	f->http = &ho;
+	/* an AAAA that never comes is a finding; the rest of -t is the
+	 * transfers' */
+	f->dns_limit_ms = s->timeout_ms * 2 / 5;
+	if (dualstack_fetch(f, err, sizeof err) < 0)
+		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+}
+
+/* The certificate the others are held against: the first IPv4 one. */
+static const struct dualstack_target *cert_ref(const struct dualstack_fetch *f,
+					       const struct opts *op)
+{
+	if (op->no_compare || !(op->compare & CMP_CERT))
+		return NULL;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < f->nt; i++)
+			if (f->t[i].x.tls.seen && (pass || f->t[i].family == AF_INET))
+				return &f->t[i];
+	return NULL;
+}
+
+/* One address: its long-output line, and its verdict. */
+static struct webcheck_verdict judge_target(const struct dualstack_target *t,
+					    const struct dualstack_target *ref,
+					    const struct opts *op, time_t now,
+					    char *line, size_t len)
+{
+	struct webcheck_verdict v = { .st = STATE_OK };
+	char a[64], what[120], cert[300], diff[80];
+	bool identity;
+
+	webcheck_judge(&op->wc, &t->x, now, &v);
+	if (t->lost[0])
+		webcheck_add(&v, STATE_CRITICAL, false, "%s", t->lost);
+	else if (op->wc.onredirect == WEBCHECK_FOLLOW && !t->x.fail &&
+		 t->x.status >= 300 && t->x.status < 400)
+		webcheck_add(&v, STATE_WARNING, false, "redirect to %.120s not "
+			     "followed: %d redirects already", t->x.location, t->hops);
+	if (ref && ref != t && t->x.tls.seen) {
+		webcheck_cert_diff(&ref->x.tls, &t->x.tls, diff, sizeof diff, &identity);
+		if (diff[0])
+			webcheck_add(&v, identity ? STATE_CRITICAL : STATE_WARNING, false,
+				     "certificate differs from the one at %s (%s)",
+				     dualstack_addr(&ref->addr, a, sizeof a), diff);
+	}
+	webcheck_summary(&t->x, what, sizeof what);
+	http_tls_text(&t->x.tls, cert, sizeof cert);
+	/* the report caps each line; what does not fit is dropped */
+	if (snprintf(line, len, "%s %s: %s%s%s%s%s", addr_family_name(t->family),
+		     dualstack_addr(&t->addr, a, sizeof a), t->x.fail ? "" : what,
+		     !t->x.fail && v.all[0] ? "; " : "", v.all,
+		     cert[0] ? "; certificate " : "", cert) < 0)
+		line[0] = '\0';
+	return v;
+}
+
+static double phase(double t)
+{
+	return t > 0 ? t : NAN;
+}
+
+static void perfdata(const struct dualstack_fetch *f,
+		     const struct dualstack_family fam[2], const struct opts *op,
+		     struct report *rep)
+{
+	static const char *const lbl[][6] = {
+		{ "time_v4", "size_v4", "dns_v4", "connect_v4", "tls_v4", "firstbyte_v4" },
+		{ "time_v6", "size_v6", "dns_v6", "connect_v6", "tls_v6", "firstbyte_v6" },
+	};
+
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < 2; i++) {
+			if (!fam[i].in_play)
+				continue;
+			double v = k == 1 && fam[i].ok ? (double)fam[i].ok->body_bytes : NAN;
+			/* time: the slowest address that answered */
+			for (size_t j = 0; k == 0 && j < f->nt; j++)
+				if (dualstack_index(f->t[j].family) == i && !f->t[j].x.fail &&
+				    !(f->t[j].x.t_total <= v))
+					v = f->t[j].x.t_total;
+			/* no answer, no number: an unknown value is left out */
+			if (!isnan(v))
+				report_perf(rep, &(struct perf){ lbl[i][k], v, k ? "B" : "s",
+							       k ? NULL : op->wc.warn,
+							       k ? NULL : op->wc.crit, 0, NAN });
+		}
+	for (int i = 0; op->perf_phases && i < 2; i++) {
+		if (!fam[i].in_play)
+			continue;
+		const struct dualstack_target *t = dualstack_first(f, i, false);
+		const struct http_xfer *x = t ? &t->x : NULL;
+		double ph[] = { f->q[i].elapsed_s, x ? phase(x->t_connect) : NAN,
+				x ? phase(x->t_tls) : NAN,
+				x ? phase(x->t_first_byte) : NAN };
+		for (int k = 0; k < 4; k++)
+			if (!isnan(ph[k]) && (k != 0 || f->asked[i]))
+				report_perf(rep, &(struct perf){ lbl[i][2 + k], ph[k],
+							       "s", NULL, NULL, 0, NAN });
+	}
+}
+
+static void judge_dns(const struct dualstack_fetch *f, int i,
+		      const struct opts *op, struct dualstack_family *fam,
+		      struct report *rep)
+{
+	const struct dns_query *q = &f->q[i];
+	char list[400] = "", a[64];
+
+	fam->v = dualstack_dns_verdict(f, i, i ? op->no_aaaa : op->no_a);
+	if (q->outcome != DNS_ANSWER) {
+		report_add(rep, fam->v.st, "DNS %s %s: %s", dns_type_name(q->type),
+			   q->name, fam->v.worst);
+		return;
+	}
+	for (size_t k = 0; k < q->naddrs; k++) {
+		size_t n = strlen(list);
+		snprintf(list + n, sizeof list - n, "%s%s", k ? ", " : "",
+			 addr_format((const struct sockaddr *)&q->addrs[k], a, sizeof a));
+	}
+	report_add(rep, STATE_OK, "DNS %s %s: %s in %.3f s", dns_type_name(q->type),
+		   q->name, list, q->elapsed_s);
+}
+
+static void judge(const struct dualstack_fetch *f, const struct opts *op,
+		  time_t now, struct report *rep)
+{
+	struct dualstack_family fam[2] = { { .v.st = STATE_OK }, { .v.st = STATE_OK } };
+	const struct dualstack_target *ref = cert_ref(f, op);
+	char line[REPORT_ITEM_LEN], sum[REPORT_SUMMARY_LEN];
+
+	for (int i = 0; i < 2; i++)
+		if (f->asked[i])
+			judge_dns(f, i, op, &fam[i], rep);
+	for (size_t k = 0; k < 2 * f->nt; k++) {
+		const struct dualstack_target *t = &f->t[k % f->nt];
+		struct dualstack_family *fa = &fam[dualstack_index(t->family)];
+		if (dualstack_index(t->family) != (k >= f->nt))
+			continue; /* IPv4 lines first, then IPv6 */
+		struct webcheck_verdict v = judge_target(t, ref, op, now, line, sizeof line);
+		report_add(rep, v.st, "%s", line);
+		fa->works |= v.st != STATE_CRITICAL;
+		if (!fa->ok && !t->x.fail)
+			fa->ok = &t->x;
+		if (!fa->count++ || (v.st != fa->v.st && state_worst(fa->v.st, v.st) == v.st)) {
+			fa->v = v;
+			dualstack_addr(&t->addr, fa->where, sizeof fa->where);
+		}
+	}
+	struct webcheck_verdict cmp = { .st = STATE_OK };
+	if (!op->no_compare)
+		cmp = dualstack_compare(f, op->compare & CMP_STATUS,
+					op->compare & CMP_BODY, rep);
+	struct webcheck_verdict dt = dualstack_delta(f, op->max_delta_ms, rep);
+	for (int i = 0; i < 2; i++)
+		fam[i].in_play = f->asked[i] || fam[i].count;
+	perfdata(f, fam, op, rep);
+	dualstack_summary(fam, sum, sizeof sum);
+	report_summary(rep, "%s: %s%s%s%s%s", f->name, sum, cmp.st ? "; " : "",
+		       cmp.all, dt.st ? "; " : "", dt.all);
+}
+
+int main(int argc, char **argv)
+{
+	struct report rep;
+
+	opt_parse(&plugin, &std, argc, argv);
+	run(&facts, &std);
+	report_init(&rep, plugin.label);
+	judge(&facts, &o, time(NULL), &rep);
+	report_exit(&rep);
+}
