@@ -1,0 +1,658 @@
+/* check_aaaa_consistency: every published address answers, every AAAA
+ * query gets an answer (CONTEXT.md section 1).
+ * Catches the stale AAAA left behind after a server rebuild (dual-stack
+ * clients wait for a TCP timeout before falling back to IPv4), the DNS or
+ * GSLB server that never answers AAAA queries (every client asking for AAAA
+ * waits for its resolver's timeout), and authoritative servers that
+ * disagree (RFC 1034 4.2.1). A and AAAA (RFC 3596) are asked separately and
+ * at once for every name, of the system resolver, of each -s server, or with
+ * --authoritative of every address of every NS of the zone; then every
+ * address is probed (TCP connect per port, ICMP echo), all in one poll loop.
+ * Privileges: none (ICMP through unprivileged ping sockets; a raw socket
+ * only when run with CAP_NET_RAW).
+ * States: a dead address, an unanswered, SERVFAIL or REFUSED query,
+ * NXDOMAIN, a server silent over one transport: CRITICAL; servers that
+ * disagree: WARNING (--strict: CRITICAL); no AAAA: OK (--require-aaaa:
+ * CRITICAL); each query's time against -w/-c (ms); the number of dead
+ * addresses against --dead-warning/--dead-critical (default: any). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "dns.h"
+#include "findings.h"
+#include "namelist.h"
+#include "nsset.h"
+#include "num.h"
+#include "opt.h"
+#include "priv.h"
+#include "probe.h"
+#include "report.h"
+
+#define MAX_PORTS 16
+#define MAX_ASKS  4096 /* names x servers: each ask holds two dns_query */
+
+struct opts {
+	const char *file;
+	struct nsset servers; /* -s */
+	bool authoritative, strict, require_aaaa, icmp;
+	int families; /* index into "4,6|6,4|4|6" */
+	long ports[MAX_PORTS];
+	size_t nports;
+	long max_concurrency, probe_timeout_ms, dns_timeout_ms;
+	struct range warn_ms, crit_ms, dead_warn, dead_crit;
+};
+
+static struct opts o = {
+    .max_concurrency = 64, .probe_timeout_ms = 2000, .dns_timeout_ms = 3000};
+
+static int parse_ports(const char *arg, void *target, char *err, size_t len)
+{
+	struct opts *op = target;
+	char buf[128], *save = NULL;
+
+	snprintf(buf, sizeof buf, "%s", arg);
+	for (char *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (op->nports == MAX_PORTS)
+			return snprintf(err, len, "at most %d ports",
+					MAX_PORTS),
+			       -1;
+		if (num_long(t, 1, 65535, &op->ports[op->nports++], err, len))
+			return -1;
+	}
+	return 0;
+}
+
+static int validate(const struct std_opts *s, char *err, size_t len)
+{
+	for (size_t i = 0; i < s->nhosts; i++)
+		if (s->hosts[i].literal || !namelist_valid(s->hosts[i].name))
+			return snprintf(err, len,
+					"option -H: \"%s\" is not a host name",
+					s->hosts[i].name),
+			       -1;
+	if (!s->nhosts && !o.file)
+		snprintf(err, len, "give names with -H NAME or -f FILE");
+	else if (o.authoritative && o.servers.n)
+		snprintf(err, len,
+			 "options -s and --authoritative exclude each other");
+	else if (o.probe_timeout_ms >= s->timeout_ms ||
+		 o.dns_timeout_ms >= s->timeout_ms)
+		snprintf(err, len,
+			 "--probe-timeout and --dns-timeout must be shorter "
+			 "than -t");
+	else
+		return 0;
+	return -1;
+}
+
+/* The option table is aligned by hand: one option, one block. */
+/* clang-format off */
+static const struct opt_def opts[] = {
+	{ .sname = 'f', .lname = "file", .type = OPT_STRING, .target = &o.file, .arg = "FILE",
+	  .help = "Read names from FILE, one a line ('#' starts a comment)." },
+	{ .sname = 's', .lname = "server", .type = OPT_CUSTOM, .target = &o.servers,
+	  .arg = "ADDRESS", .parse = nsset_parse_server,
+	  .help = "Ask this DNS server instead of the system resolver; repeat to ask "
+		  "several and compare their answers." },
+	{ .lname = "authoritative", .type = OPT_FLAG, .target = &o.authoritative,
+	  .help = "Find the zone's NS set (from the first name) and ask every address of "
+		  "every NS, IPv4 and IPv6, directly; compare their answers." },
+	{ .lname = "strict", .type = OPT_FLAG, .target = &o.strict,
+	  .help = "Servers that disagree are CRITICAL, not WARNING." },
+	{ .lname = "require-aaaa", .type = OPT_FLAG, .target = &o.require_aaaa,
+	  .help = "A name without AAAA records is CRITICAL." },
+	{ .sname = 'p', .lname = "port", .type = OPT_CUSTOM, .target = &o, .arg = "PORT[,PORT]",
+	  .parse = parse_ports, .help = "TCP port to connect to on every address; repeatable "
+					"(default: 80 unless only --icmp is given)." },
+	{ .lname = "icmp", .type = OPT_FLAG, .target = &o.icmp,
+	  .help = "Send an ICMP/ICMPv6 echo to every address too (unprivileged where "
+		  "net.ipv4.ping_group_range admits the user)." },
+	{ .lname = "families", .type = OPT_CHOICE, .target = &o.families, .arg = "4,6",
+	  .choices = "4,6|6,4|4|6", .help = "Address families to probe (default: 4,6)." },
+	{ .lname = "max-concurrency", .type = OPT_LONG, .target = &o.max_concurrency, .arg = "N",
+	  .min = 1, .max = 1000, .help = "TCP connects in flight at once (default: 64)." },
+	{ .lname = "probe-timeout", .type = OPT_DURATION, .target = &o.probe_timeout_ms,
+	  .arg = "SECONDS", .min = 10, .max = 60000,
+	  .help = "Time after which a probe counts as unanswered (default: 2)." },
+	{ .lname = "dns-timeout", .type = OPT_DURATION, .target = &o.dns_timeout_ms,
+	  .arg = "SECONDS", .min = 100, .max = 60000,
+	  .help = "Time after which a DNS query counts as unanswered (default: 3)." },
+	{ .lname = "dead-warning", .type = OPT_RANGE, .target = &o.dead_warn, .arg = "RANGE",
+	  .help = "WARNING when the number of dead addresses is outside RANGE." },
+	{ .lname = "dead-critical", .type = OPT_RANGE, .target = &o.dead_crit, .arg = "RANGE",
+	  .help = "CRITICAL when it is outside RANGE (default: 0 if neither is given)." },
+};
+/* clang-format on */
+
+static const struct plugin plugin = {
+    .name = "check_aaaa_consistency",
+    .label = "AAAA_CONSISTENCY",
+    .purpose =
+	"Checks that every published A and AAAA address answers and that every "
+	"AAAA query gets an answer.",
+    .description =
+	"Catches the stale AAAA left behind after a server rebuild, the DNS or "
+	"GSLB server that never answers AAAA queries (clients wait for their "
+	"resolver's timeout), and authoritative servers that disagree.",
+    .usage = "{-H NAME... or -f FILE} [-s SERVER... or --authoritative] [-p "
+	     "PORT...] [--icmp]",
+    .examples =
+	"check_aaaa_consistency -H www.example.com -p 443\n"
+	"  A and AAAA answered, every address of www answers on 443\n"
+	"check_aaaa_consistency -f names.txt --authoritative -p 80,443\n"
+	"  audit a zone: every NS asked over IPv4 and IPv6, every address "
+	"probed\n",
+    .std = STD_HOST_LIST | STD_FAMILY | STD_THRESHOLDS,
+    .host_help = "Name to check; repeatable.",
+    .warn_help = "WARNING when a DNS query takes longer (milliseconds range).",
+    .crit_help = "CRITICAL when a DNS query takes longer (milliseconds range).",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .validate = validate,
+};
+
+/* ---- facts: what was asked and what came back; judge() reads only this */
+
+struct target { /* one published address of a name */
+	struct sockaddr_storage sa;
+	bool probed; /* false: its family is not probed */
+	struct probe *probes[MAX_PORTS + 1]; /* per check: o.ports, then ICMP */
+};
+
+struct name {
+	const char *name;
+	struct nsset_answer *asks; /* one per server; NULL: outside the zone */
+	size_t nasks;
+	struct target *addrs;
+	size_t naddrs;
+};
+
+struct facts {
+	const struct nsset *ns; /* the servers asked */
+	char **namev;		/* the names, as read */
+	struct name *names;
+	size_t nnames;
+	size_t nchecks;		 /* o.nports, plus one with --icmp */
+	const char *icmp_err[2]; /* --icmp: why there is no IPv4 / IPv6 echo */
+};
+
+/* ---- judge(): facts + opts -> items, states, perfdata; decides, does nothing
+ */
+
+static const char *tname(int k)
+{
+	return k ? "AAAA" : "A";
+}
+static int kind(const struct sockaddr_storage *sa)
+{
+	return sa->ss_family == AF_INET6;
+}
+static bool replied(const struct dns_query *q)
+{
+	return q->rcode >= 0;
+}
+/* Seconds to three significant digits, never with an exponent. */
+static const char *secs(double s, char *buf)
+{
+	snprintf(buf, 16, "%.3g", s);
+	num_format(strtod(buf, NULL), buf, 16);
+	return buf;
+}
+static const char *txt(const struct sockaddr_storage *sa, char *buf)
+{
+	return addr_format((const struct sockaddr *)sa, buf, ADDR_STRLEN);
+}
+
+/* A server that answered none of its queries is one finding, not one per
+ * name; an NS silent over one transport while it answers over the other is
+ * named as such. A failed lookup of an NS address is a finding too. */
+static void judge_servers(const struct facts *f, const struct opts *op,
+			  struct findings *w, bool *silent)
+{
+	size_t got[NSSET_MAX] = {0}, lost[NSSET_MAX] = {0};
+	char t[16], what[64];
+
+	for (size_t i = 0; i < f->nnames; i++)
+		for (size_t j = 0; j < f->names[i].nasks * 2; j++) {
+			const struct nsset_answer *a = &f->names[i].asks[j / 2];
+			got[a->server] += replied(&a->q[j % 2]);
+			lost[a->server] += !replied(&a->q[j % 2]);
+		}
+	secs((double)op->dns_timeout_ms / 1000, t);
+	for (size_t s = 0; s < f->ns->n; s++) {
+		const struct nsset_server *v = &f->ns->v[s], *alt = NULL;
+		for (size_t u = 0; u < f->ns->n && v->ns[0]; u++)
+			alt = got[u] && !strcmp(f->ns->v[u].ns, v->ns)
+				  ? &f->ns->v[u]
+				  : alt;
+		if (!(silent[s] = got[s] == 0 && lost[s] > 0))
+			continue;
+		snprintf(what, sizeof what, "silent over %s",
+			 addr_family_name(v->family));
+		if (alt)
+			findings_add(w, STATE_CRITICAL, what, v->ns,
+				     "%s does not answer over %s (%s): %zu "
+				     "queries unanswered in %s s, while it "
+				     "answers over %s (%s)",
+				     v->ns, addr_family_name(v->family),
+				     v->label, lost[s], t,
+				     addr_family_name(alt->family), alt->label);
+		else
+			findings_add(
+			    w, STATE_CRITICAL, NULL, NULL,
+			    "DNS server %s does "
+			    "not answer: %zu queries unanswered in %s s",
+			    v->label, lost[s], t);
+	}
+	for (size_t q = 0; q < f->ns->nlookups; q++) {
+		const struct dns_query *x = &f->ns->lookups[q];
+		snprintf(what, sizeof what, "%s lookup of NS failed",
+			 tname(q % 2));
+		if (x->outcome != DNS_ANSWER && x->outcome != DNS_NODATA)
+			findings_add(w, STATE_WARNING, what, x->name,
+				     "%s query for name server %s: %s at the "
+				     "system resolver; not asked over %s",
+				     tname(q % 2), x->name,
+				     dns_outcome_name(x->outcome),
+				     q % 2 ? "IPv6" : "IPv4");
+	}
+}
+
+/* One query's outcome at one server, in the operator's words. */
+static void judge_query(const struct name *n, const struct nsset_answer *a,
+			const char *srv, int k, const struct opts *op,
+			struct findings *w)
+{
+	const struct dns_query *x = &a->q[k], *y = &a->q[!k];
+	char what[64], t1[16], t2[16], ad[ADDR_STRLEN];
+	enum state st =
+	    range_state(&op->warn_ms, &op->crit_ms, x->elapsed_s * 1000);
+
+	if (x->outcome == DNS_NXDOMAIN && y->outcome == DNS_ANSWER) {
+		snprintf(what, sizeof what, "NXDOMAIN for %s only", tname(k));
+		findings_add(w, STATE_CRITICAL, what, n->name,
+			     "%s says %s does not exist when asked for "
+			     "%s, yet answers %s %s: inconsistent server",
+			     srv, n->name, tname(k), tname(!k),
+			     txt(&y->addrs[0], ad));
+	} else if (!replied(x) && replied(y)) {
+		snprintf(what, sizeof what, "%s query unanswered", tname(k));
+		findings_add(
+		    w, STATE_CRITICAL, what, n->name,
+		    "%s query for %s unanswered after %s s at %s "
+		    "while %s answered in %s s: clients asking for %s wait",
+		    tname(k), n->name, secs(x->elapsed_s, t1), srv, tname(!k),
+		    secs(y->elapsed_s, t2), tname(k));
+	} else if (!replied(x) && k) {
+		findings_add(w, STATE_CRITICAL, "no DNS answer", n->name,
+			     "%s: A and AAAA queries "
+			     "unanswered after %s s at %s",
+			     n->name, secs(x->elapsed_s, t1), srv);
+	} else if (x->outcome == DNS_SERVFAIL || x->outcome == DNS_REFUSED ||
+		   (x->outcome == DNS_ERROR && replied(x))) {
+		snprintf(what, sizeof what, "%s %s", tname(k),
+			 dns_outcome_name(x->outcome));
+		findings_add(w, STATE_CRITICAL, what, n->name,
+			     "%s query for %s: %s%s%s from %s in %s s",
+			     tname(k), n->name, dns_outcome_name(x->outcome),
+			     x->detail[0] ? " " : "", x->detail, srv,
+			     secs(x->elapsed_s, t1));
+	} else if (replied(x) && st != STATE_OK) {
+		snprintf(what, sizeof what, "slow %s answer", tname(k));
+		findings_add(w, st, what, n->name,
+			     "%s answer for %s took %.0f ms at %s", tname(k),
+			     n->name, x->elapsed_s * 1000, srv);
+	}
+}
+
+/* What DNS said about one name, over every server asked. */
+static void judge_dns(const struct facts *f, const struct name *n,
+		      const bool *silent, const struct opts *op,
+		      struct findings *w)
+{
+	bool has[2] = {false, false}, nodata[2] = {false, false};
+	double worst[2] = {0, 0};
+	char t[2][16], text[REPORT_ITEM_LEN];
+
+	if (!n->asks && f->ns->zone[0])
+		findings_add(w, STATE_UNKNOWN, NULL, NULL,
+			     "%s: not asked, outside zone %s", n->name,
+			     f->ns->zone);
+	for (size_t j = 0; j < n->nasks; j++) {
+		const struct nsset_answer *a = &n->asks[j];
+		const char *srv = f->ns->v[a->server].label;
+		if (silent[a->server])
+			continue;
+		if (a->q[0].outcome == DNS_NXDOMAIN &&
+		    a->q[1].outcome == DNS_NXDOMAIN)
+			findings_add(w, STATE_CRITICAL, "NXDOMAIN", n->name,
+				     "NXDOMAIN: %s does not exist "
+				     "(%s)",
+				     n->name, srv);
+		for (int k = 0; k < 2; k++) {
+			judge_query(n, a, srv, k, op, w);
+			has[k] |= a->q[k].outcome == DNS_ANSWER;
+			nodata[k] |= a->q[k].outcome == DNS_NODATA;
+			worst[k] = fmax(worst[k], a->q[k].elapsed_s);
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		if (nsset_disagreement(f->ns, n->asks, n->nasks, k, silent,
+				       text, sizeof text))
+			findings_add(
+			    w, op->strict ? STATE_CRITICAL : STATE_WARNING,
+			    k ? "servers disagree on AAAA"
+			      : "servers disagree on A",
+			    n->name, "%s", text);
+	if (!has[0] && !has[1] && nodata[0] && nodata[1])
+		findings_add(w, STATE_CRITICAL, "no address", n->name,
+			     "%s has neither A nor AAAA "
+			     "records",
+			     n->name);
+	else if (!has[1] && nodata[1])
+		findings_add(w, op->require_aaaa ? STATE_CRITICAL : STATE_OK,
+			     "no AAAA", n->name, "%s has no AAAA record%s",
+			     n->name,
+			     op->require_aaaa ? " (--require-aaaa)" : "");
+	if (n->nasks)
+		findings_add(
+		    w, STATE_OK, NULL, NULL,
+		    "%s: A query %s s, AAAA query %s s (slowest of %zu "
+		    "server%s)",
+		    n->name, secs(worst[0], t[0]), secs(worst[1], t[1]),
+		    n->nasks, n->nasks == 1 ? "" : "s");
+}
+
+/* The first failed check of an address, or nchecks when all answered. */
+static size_t failed(const struct target *t, size_t nchecks, bool *unknown)
+{
+	*unknown = false;
+	for (size_t c = 0; t->probed && c < nchecks; c++) {
+		enum probe_outcome po = t->probes[c]->outcome;
+		*unknown = po == PROBE_NOT_RUN || po == PROBE_ERROR ||
+			   po == PROBE_PENDING;
+		if (po != PROBE_ANSWERED)
+			return c;
+	}
+	return nchecks;
+}
+
+/* One published address: answers; stale (another address of the name
+ * answers the same probe, preferably of the other family); or dead. */
+static void judge_target(const struct name *n, const struct target *t,
+			 size_t nchecks, enum state dead_st, struct findings *w)
+{
+	char a[ADDR_STRLEN], wa[ADDR_STRLEN], why[200], one[100], what[100];
+	const char *fam = tname(kind(&t->sa));
+	const struct target *wit = NULL;
+	bool unknown;
+	size_t c = failed(t, nchecks, &unknown), pos = 0;
+
+	txt(&t->sa, a);
+	if (!t->probed)
+		return findings_add(w, STATE_OK, NULL, NULL,
+				    "%s %s %s: not probed (--families)",
+				    n->name, fam, a);
+	for (size_t i = 0; c == nchecks && i < nchecks; i++)
+		findings_cat(why, sizeof why, &pos, "%s%s", i ? ", " : "",
+			     probe_describe(t->probes[i], one, sizeof one));
+	if (c < nchecks)
+		probe_describe(t->probes[c], why, sizeof why);
+	snprintf(what, sizeof what, "%s %s not probed", fam, a);
+	if (c == nchecks || unknown)
+		return findings_add(w, unknown ? STATE_UNKNOWN : STATE_OK, what,
+				    n->name, "%s %s %s: %s", n->name, fam, a,
+				    why);
+	for (size_t i = 0; i < n->naddrs; i++) {
+		const struct target *u = &n->addrs[i];
+		if (u != t && u->probed &&
+		    u->probes[c]->outcome == PROBE_ANSWERED &&
+		    (!wit || kind(&wit->sa) == kind(&t->sa)))
+			wit = u;
+	}
+	snprintf(what, sizeof what, "%s %s %s", wit ? "stale" : "dead", fam, a);
+	if (wit)
+		findings_add(w, dead_st, what, n->name,
+			     "stale %s %s for %s: %s while %s %s answers", fam,
+			     a, n->name, why, tname(kind(&wit->sa)),
+			     txt(&wit->sa, wa));
+	else
+		findings_add(w, dead_st, what, n->name,
+			     "dead %s %s for %s: %s, and no other address of "
+			     "the name answers",
+			     fam, a, n->name, why);
+}
+
+static void judge(const struct facts *f, const struct opts *op,
+		  struct report *r)
+{
+	static const char *const label[3][2] = {
+	    {"a_total", "aaaa_total"},
+	    {"a_dead", "aaaa_dead"},
+	    {"dns_time_a", "dns_time_aaaa"}};
+	struct findings w = {0};
+	bool silent[NSSET_MAX] = {false}, unknown;
+	size_t dead = 0, total[2] = {0, 0}, deads[2] = {0, 0}, pos = 0;
+	char head[128];
+
+	for (size_t i = 0; i < f->nnames; i++)
+		for (size_t j = 0; j < f->names[i].naddrs; j++) {
+			const struct target *t = &f->names[i].addrs[j];
+			bool d = failed(t, f->nchecks, &unknown) < f->nchecks &&
+				 !unknown;
+			total[kind(&t->sa)]++;
+			deads[kind(&t->sa)] += d;
+			dead += d;
+		}
+	enum state dead_st =
+	    range_state(&op->dead_warn, &op->dead_crit, (double)dead);
+	judge_servers(f, op, &w, silent);
+	for (int k = 0; k < 2; k++)
+		if (f->icmp_err[k])
+			findings_add(&w, STATE_UNKNOWN, "ICMP echo impossible",
+				     k ? "IPv6" : "IPv4",
+				     "ICMP "
+				     "echo over %s impossible: %s",
+				     k ? "IPv6" : "IPv4", f->icmp_err[k]);
+	for (size_t i = 0; i < f->nnames; i++) {
+		judge_dns(f, &f->names[i], silent, op, &w);
+		for (size_t j = 0; j < f->names[i].naddrs; j++)
+			judge_target(&f->names[i], &f->names[i].addrs[j],
+				     f->nchecks, dead_st, &w);
+	}
+	findings_cat(head, sizeof head, &pos, "%zu name%s, %zu AAAA, %zu dead",
+		     f->nnames, f->nnames == 1 ? "" : "s", total[1], deads[1]);
+	if (deads[0])
+		findings_cat(head, sizeof head, &pos, ", %zu A, %zu dead",
+			     total[0], deads[0]);
+	findings_report(&w, r, head, 3, f->nnames == 1);
+	report_perf(r, &(struct perf){"names", (double)f->nnames, "", NULL,
+				      NULL, 0, NAN});
+	for (int k = 0; k < 4; k++)
+		report_perf(
+		    r, &(struct perf){label[k % 2][k / 2],
+				      (double)(k % 2 ? deads : total)[k / 2],
+				      "", NULL, NULL, 0, NAN});
+	struct range rw = op->warn_ms, rc = op->crit_ms;
+	rw.lo /= 1000, rw.hi /= 1000, rc.lo /= 1000, rc.hi /= 1000;
+	for (int k = 0; k < 2 && f->nnames == 1 && f->names[0].nasks; k++) {
+		double worst = 0;
+		for (size_t j = 0; j < f->names[0].nasks; j++)
+			worst = fmax(worst, f->names[0].asks[j].q[k].elapsed_s);
+		report_perf(r, &(struct perf){label[2][k], worst, "s", &rw, &rc,
+					      0, NAN});
+	}
+	findings_free(&w);
+}
+
+/* ---- run(): asks, then probes; decides nothing */
+
+/* What a DNS phase may use, leaving the probes their time. */
+static long budget(long want)
+{
+	long left = deadline_remaining_ms() - o.probe_timeout_ms - 200;
+	return left < want ? (left > 0 ? left : 0) : want;
+}
+
+static int load_names(struct facts *f, const struct std_opts *std, char *err,
+		      size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < std->nhosts; i++)
+		if (namelist_add(&f->namev, &n, std->hosts[i].name) < 0)
+			return snprintf(err, len, "out of memory"), -1;
+	if (o.file && namelist_read(o.file, &f->namev, &n, err, len) < 0)
+		return -1;
+	if (!(f->names = calloc(n + 1, sizeof *f->names)))
+		return snprintf(err, len, "out of memory"), -1;
+	for (f->nnames = 0; f->nnames < n; f->nnames++)
+		f->names[f->nnames].name = f->namev[f->nnames];
+	return n ? 0 : (snprintf(err, len, "%s holds no names", o.file), -1);
+}
+
+/* Every name asked of every server, A and AAAA, all at once. */
+static int ask_all(struct facts *f, struct loop *l, const struct dns_opts *d,
+		   char *err, size_t len)
+{
+	struct nsset_answer **out = calloc(f->nnames, sizeof *out);
+
+	if (!out || f->nnames * f->ns->n > MAX_ASKS)
+		return free(out),
+		       snprintf(err, len,
+				"%zu names x %zu servers: at most %d "
+				"questions",
+				f->nnames, f->ns->n, MAX_ASKS),
+		       -1;
+	deadline_step("asking A and AAAA for %zu names of %zu servers",
+		      f->nnames, f->ns->n);
+	int rc = nsset_ask_names(f->ns, l, f->namev, f->nnames, out, d,
+				 budget(o.dns_timeout_ms), err, len);
+	for (size_t i = 0; i < f->nnames; i++)
+		f->names[i].asks = out[i],
+		f->names[i].nasks = out[i] ? f->ns->n : 0;
+	free(out);
+	return rc;
+}
+
+/* Every address the servers gave for name n, once, with its probes. */
+static void probe_name(struct facts *f, struct name *n, struct probe_set *ps,
+		       const bool *fam)
+{
+	for (size_t j = 0; j < n->nasks * 2; j++) {
+		const struct dns_query *q = &n->asks[j / 2].q[j % 2];
+		for (size_t a = 0; q->outcome == DNS_ANSWER && a < q->naddrs;
+		     a++) {
+			size_t i = 0;
+			while (i < n->naddrs &&
+			       memcmp(&n->addrs[i].sa, &q->addrs[a],
+				      sizeof q->addrs[a]))
+				i++;
+			void *na =
+			    i < n->naddrs
+				? NULL
+				: realloc(n->addrs, (i + 1) * sizeof *n->addrs);
+			if (!na)
+				continue;
+			struct target *t =
+			    memset(&(n->addrs = na)[n->naddrs++], 0, sizeof *t);
+			t->sa = q->addrs[a];
+			t->probed = fam[kind(&t->sa)];
+			for (size_t c = 0; t->probed && c < f->nchecks; c++) {
+				struct sockaddr_storage sa = t->sa;
+				if (c < o.nports)
+					addr_set_port((struct sockaddr *)&sa,
+						      (unsigned)o.ports[c]);
+				t->probed = (t->probes[c] = probe_get(
+						 ps, &sa, c >= o.nports));
+			}
+		}
+	}
+}
+
+static struct loop loop;
+static struct probe_set *probes; /* owns the probes the facts point to */
+
+static int run(struct facts *f, struct probe_echo *echo, const bool *fam,
+	       char *err, size_t len)
+{
+	static struct nsset auth;
+	/* c-ares doubles the wait on its second try: T + 2T = --dns-timeout
+	 * for one server, and the phase's limit ends it in any case. */
+	const struct dns_opts d = {o.dns_timeout_ms / 3, 2};
+	const struct probe_opts po = {o.probe_timeout_ms,
+				      (size_t)o.max_concurrency};
+
+	loop_init(&loop);
+	f->ns = o.authoritative ? &auth : &o.servers;
+	if (!o.authoritative && !o.servers.n)
+		nsset_add(&o.servers, NULL);
+	if (o.authoritative &&
+	    nsset_authoritative(&auth, &loop, f->names[0].name, &d,
+				budget(o.dns_timeout_ms), err, len))
+		return -1;
+	if (ask_all(f, &loop, &d, err, len) < 0 ||
+	    !(probes = probe_new(&loop, &po, err, len)) ||
+	    (o.icmp && probe_use_echo(probes, echo, err, len) < 0))
+		return -1;
+	for (size_t i = 0; i < f->nnames; i++)
+		probe_name(f, &f->names[i], probes, fam);
+	deadline_step("probing the addresses of %zu names", f->nnames);
+	loop_run(&loop, probe_idle, probes, -1);
+	probe_finish(probes);
+	return 0;
+}
+
+static void facts_free(struct facts *f)
+{
+	for (size_t i = 0; i < f->nnames; i++) {
+		free(f->names[i].addrs);
+		free(f->names[i].asks);
+	}
+	free(f->names);
+	namelist_free(f->namev, f->nnames);
+}
+
+int main(int argc, char **argv)
+{
+	static struct facts f;
+	static struct probe_echo echo;
+	struct std_opts std;
+	struct report r;
+	char err[256] = "";
+
+	probe_echo_open(
+	    &echo); /* first: the raw-socket fallback needs CAP_NET_RAW */
+	if (priv_drop(err, sizeof err) < 0)
+		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+	opt_parse(&plugin, &std, argc, argv);
+	bool fam[2] = {o.families != 3 && std.family != AF_INET6,
+		       o.families != 2 && std.family != AF_INET};
+	if (!o.icmp)
+		probe_echo_close(&echo);
+	if (!o.nports && !o.icmp)
+		o.ports[o.nports++] = 80;
+	f.nchecks = o.nports + o.icmp;
+	for (int k = 0; k < 2; k++)
+		f.icmp_err[k] =
+		    o.icmp && fam[k] && !echo.sock[k] ? echo.err[k] : NULL;
+	o.warn_ms = std.warn, o.crit_ms = std.crit;
+	if (!o.dead_warn.set && !o.dead_crit.set)
+		range_parse("0", &o.dead_crit, err, sizeof err);
+	if (load_names(&f, &std, err, sizeof err) < 0)
+		opt_fail(&plugin, "option -f: %s", err);
+	if (run(&f, &echo, fam, err, sizeof err) < 0)
+		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+	report_init(&r, plugin.label);
+	judge(&f, &o, &r);
+	facts_free(&f);
+	probe_free(probes);
+	probe_echo_close(&echo); /* before the loop it watches goes */
+	loop_free(&loop);
+	free(std.hosts);
+	report_exit(&r);
+}
