@@ -37,8 +37,8 @@ void addr_rfc5952(const struct in6_addr *a, char *buf, size_t len)
 			i += best_len - 1;
 		} else {
 			bool sep = i > 0 && i != best + best_len;
-			n = snprintf(buf + pos, len - pos, "%s%x", sep ? ":" : "",
-				     f[i]);
+			n = snprintf(buf + pos, len - pos, "%s%x",
+				     sep ? ":" : "", f[i]);
 		}
 		if (n < 0)
 			return;
@@ -96,24 +96,28 @@ int addr_family_number(int family)
 unsigned addr_port(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+		return ntohs(
+		    ((const struct sockaddr_in *)(const void *)sa)->sin_port);
 	if (sa->sa_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+		return ntohs(
+		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
 	return 0;
 }
 
 void addr_set_port(struct sockaddr *sa, unsigned port)
 {
 	if (sa->sa_family == AF_INET)
-		((struct sockaddr_in *)(void *)sa)->sin_port = htons((uint16_t)port);
+		((struct sockaddr_in *)(void *)sa)->sin_port =
+		    htons((uint16_t)port);
 	else if (sa->sa_family == AF_INET6)
-		((struct sockaddr_in6 *)(void *)sa)->sin6_port = htons((uint16_t)port);
+		((struct sockaddr_in6 *)(void *)sa)->sin6_port =
+		    htons((uint16_t)port);
 }
 
 socklen_t addr_len(int family)
 {
-	return family == AF_INET ? sizeof(struct sockaddr_in) :
-				   sizeof(struct sockaddr_in6);
+	return family == AF_INET ? sizeof(struct sockaddr_in)
+				 : sizeof(struct sockaddr_in6);
 }
 
 int addr_parse_literal(const char *text, struct sockaddr_storage *ss,
@@ -142,7 +146,8 @@ int addr_parse_literal(const char *text, struct sockaddr_storage *ss,
 		unsigned idx = if_nametoindex(zone);
 		long num;
 		char e[8];
-		if (!idx && num_long(zone, 1, 0x7fffffff, &num, e, sizeof e) == 0)
+		if (!idx &&
+		    num_long(zone, 1, 0x7fffffff, &num, e, sizeof e) == 0)
 			idx = (unsigned)num;
 		if (!idx)
 			return -1;
@@ -165,7 +170,8 @@ static bool name_ok(const char *s)
 			if (label == 0)
 				return false;
 			label = 0;
-		} else if (isalnum((unsigned char)*c) || *c == '-' || *c == '_') {
+		} else if (isalnum((unsigned char)*c) || *c == '-' ||
+			   *c == '_') {
 			if (++label > 63)
 				return false;
 		} else {
@@ -221,11 +227,12 @@ int addr_parse_host(const char *text, bool allow_port, struct host *h,
 		*close = '\0';
 		s = buf + 1;
 		if (close[1] == ':' && allow_port) {
-			if (split_port(close + 1, true, &h->port, err, errlen, text))
+			if (split_port(close + 1, true, &h->port, err, errlen,
+				       text))
 				return -1;
 		} else if (close[1]) {
-			snprintf(err, errlen, "\"%s\": unexpected text after ']'",
-				 text);
+			snprintf(err, errlen,
+				 "\"%s\": unexpected text after ']'", text);
 			return -1;
 		}
 		if (addr_parse_literal(s, &h->sa, &h->salen) ||

@@ -17,8 +17,8 @@
 
 struct host {
 	char name[256]; /* a name as given, or a literal in canonical text */
-	bool literal;   /* an address literal: sa is valid */
-	int family;     /* AF_INET or AF_INET6 for literals, AF_UNSPEC names */
+	bool literal;	/* an address literal: sa is valid */
+	int family;	/* AF_INET or AF_INET6 for literals, AF_UNSPEC names */
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	unsigned port; /* 0 when none was given */

@@ -56,7 +56,7 @@ static void backstop(int sig)
 void deadline_start(const char *label, long ms, enum state on_timeout)
 {
 	struct sigaction sa;
-	struct itimerval it = { 0 };
+	struct itimerval it = {0};
 	long fire_ms = ms + DEADLINE_BACKSTOP_MS;
 
 	run_label = label;

@@ -31,7 +31,8 @@ static void step(const struct dualstack_fetch *f)
 	for (size_t i = 0; i < f->nt; i++)
 		busy += !f->t[i].x.done;
 	if (busy)
-		deadline_step("fetching %s (%zu transfers running)", f->url, busy);
+		deadline_step("fetching %s (%zu transfers running)", f->url,
+			      busy);
 	else
 		deadline_step("resolving %s", f->name);
 }
@@ -52,7 +53,8 @@ static void start(struct dualstack_target *t)
 	step(t->fetch);
 }
 
-static void add_target(struct dualstack_fetch *f, const struct sockaddr_storage *a)
+static void add_target(struct dualstack_fetch *f,
+		       const struct sockaddr_storage *a)
 {
 	if (f->nt == DUALSTACK_MAX_TARGETS)
 		return;
@@ -80,7 +82,8 @@ static void on_done(struct http_xfer *x, void *arg)
 		return;
 	if (http_url_split(t->url, &from, err, sizeof err) < 0 ||
 	    http_url_split(x->location, &to, err, sizeof err) < 0) {
-		snprintf(t->lost, sizeof t->lost, "redirect not followed: %s", err);
+		snprintf(t->lost, sizeof t->lost, "redirect not followed: %s",
+			 err);
 		return;
 	}
 	t->hops++;
@@ -89,16 +92,20 @@ static void on_done(struct http_xfer *x, void *arg)
 		start(t);
 	} else if (addr_parse_literal(to.host, &lit, &sl) == 0) {
 		if (lit.ss_family != t->family) {
-			snprintf(t->lost, sizeof t->lost, "redirect to %.120s, an %s "
-				 "address", to.host, addr_family_name(lit.ss_family));
+			snprintf(t->lost, sizeof t->lost,
+				 "redirect to %.120s, an %s "
+				 "address",
+				 to.host, addr_family_name(lit.ss_family));
 			return;
 		}
 		t->addr = lit;
 		start(t);
 	} else {
-		struct dns_opts dop = { .timeout_ms = 2000, .tries = 2 };
-		if (!f->dns && !(f->dns = dns_new(&f->loop, NULL, &dop, err, sizeof err))) {
-			snprintf(t->lost, sizeof t->lost, "redirect not followed: %s", err);
+		struct dns_opts dop = {.timeout_ms = 2000, .tries = 2};
+		if (!f->dns && !(f->dns = dns_new(&f->loop, NULL, &dop, err,
+						  sizeof err))) {
+			snprintf(t->lost, sizeof t->lost,
+				 "redirect not followed: %s", err);
 			return;
 		}
 		snprintf(t->follow.name, sizeof t->follow.name, "%s", to.host);
@@ -119,9 +126,11 @@ static void follow_resolved(struct dualstack_target *t)
 		start(t);
 		return;
 	}
-	snprintf(t->lost, sizeof t->lost, "redirect target %.120s has no %s "
-		 "address (%s %s)", q->name, addr_family_name(t->family),
-		 dns_type_name(q->type), dns_outcome_name(q->outcome));
+	snprintf(t->lost, sizeof t->lost,
+		 "redirect target %.120s has no %s "
+		 "address (%s %s)",
+		 q->name, addr_family_name(t->family), dns_type_name(q->type),
+		 dns_outcome_name(q->outcome));
 }
 
 /* Called by the loop after every wake-up: starts each family's transfers
@@ -131,10 +140,12 @@ static bool progress(void *arg)
 	struct dualstack_fetch *f = arg;
 
 	for (int i = 0; i < 2; i++) {
-		if (!f->asked[i] || f->started[i] || f->q[i].outcome == DNS_PENDING)
+		if (!f->asked[i] || f->started[i] ||
+		    f->q[i].outcome == DNS_PENDING)
 			continue;
 		f->started[i] = true;
-		for (size_t k = 0; k < f->q[i].naddrs && (k == 0 || f->all_addresses); k++)
+		for (size_t k = 0;
+		     k < f->q[i].naddrs && (k == 0 || f->all_addresses); k++)
 			add_target(f, &f->q[i].addrs[k]);
 	}
 	for (size_t i = 0; i < f->nt; i++)
@@ -166,8 +177,8 @@ static int resolve(struct dualstack_fetch *f, char *err, size_t errlen)
 	/* c-ares doubles the wait each round: 1 + 2 tries of per_try fit in
 	 * the limit with one server; the limit cuts off a second one */
 	long per_try = f->dns_limit_ms / 3;
-	struct dns_opts dop = { .timeout_ms = per_try < 2000 ? per_try : 2000,
-				.tries = 2 };
+	struct dns_opts dop = {.timeout_ms = per_try < 2000 ? per_try : 2000,
+			       .tries = 2};
 
 	if (!(f->dns = dns_new(&f->loop, NULL, &dop, err, errlen)))
 		return -1;
@@ -227,7 +238,7 @@ struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 	const struct dns_query *q = &f->q[i], *other = &f->q[!i];
 	bool other_ok = f->asked[!i] && other->outcome == DNS_ANSWER;
 	const char *type = i ? "AAAA" : "A";
-	struct webcheck_verdict v = { .st = STATE_OK };
+	struct webcheck_verdict v = {.st = STATE_OK};
 
 	switch (q->outcome) {
 	case DNS_ANSWER:
@@ -237,25 +248,31 @@ struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 			     "no %s record", type);
 		break;
 	case DNS_NXDOMAIN:
-		webcheck_add(&v, STATE_CRITICAL, false, "the name does not exist "
+		webcheck_add(&v, STATE_CRITICAL, false,
+			     "the name does not exist "
 			     "(NXDOMAIN)");
 		break;
 	case DNS_PENDING:
 	case DNS_TIMEOUT:
 		if (other_ok)
-			webcheck_add(&v, STATE_WARNING, false, "%s query timed out "
-				     "after %.1f s while %s answered in %.3f s: clients "
-				     "asking for %s wait", type, q->elapsed_s,
-				     i ? "A" : "AAAA", other->elapsed_s, type);
+			webcheck_add(
+			    &v, STATE_WARNING, false,
+			    "%s query timed out "
+			    "after %.1f s while %s answered in %.3f s: clients "
+			    "asking for %s wait",
+			    type, q->elapsed_s, i ? "A" : "AAAA",
+			    other->elapsed_s, type);
 		else
-			webcheck_add(&v, STATE_CRITICAL, false, "%s query timed out "
-				     "after %.1f s", type, q->elapsed_s);
+			webcheck_add(&v, STATE_CRITICAL, false,
+				     "%s query timed out "
+				     "after %.1f s",
+				     type, q->elapsed_s);
 		break;
 	default:
-		webcheck_add(&v, other_ok ? STATE_WARNING : STATE_CRITICAL, false,
-			     "%s query failed: %s%s%.60s", type,
-			     dns_outcome_name(q->outcome), q->detail[0] ? ", " : "",
-			     q->detail);
+		webcheck_add(&v, other_ok ? STATE_WARNING : STATE_CRITICAL,
+			     false, "%s query failed: %s%s%.60s", type,
+			     dns_outcome_name(q->outcome),
+			     q->detail[0] ? ", " : "", q->detail);
 		break;
 	}
 	return v;
@@ -263,8 +280,10 @@ struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 
 static const char *word(enum state st)
 {
-	return st == STATE_CRITICAL ? "broken" : st == STATE_WARNING ? "degraded" :
-	       st == STATE_UNKNOWN  ? "unknown" : "OK";
+	return st == STATE_CRITICAL  ? "broken"
+	       : st == STATE_WARNING ? "degraded"
+	       : st == STATE_UNKNOWN ? "unknown"
+				     : "OK";
 }
 
 /* "IPv6 OK (HTTP 200 in 0.012 s)", "IPv6 broken ([2001:db8::80]: ...)",
@@ -282,7 +301,8 @@ static void phrase(const struct dualstack_family *fam, int i, char *buf,
 	else if (fam->v.st == STATE_OK)
 		snprintf(buf, len, "%s OK (%zu addresses)", name, fam->count);
 	else if (snprintf(buf, len, "%s %s (%s%s%s)", name, word(fam->v.st),
-			  fam->where, fam->where[0] ? ": " : "", fam->v.worst) < 0)
+			  fam->where, fam->where[0] ? ": " : "",
+			  fam->v.worst) < 0)
 		buf[0] = '\0';
 }
 
@@ -295,23 +315,26 @@ void dualstack_summary(const struct dualstack_family fam[2], char *buf,
 	for (int i = 0; i < 2; i++) {
 		if (fam[i].in_play)
 			phrase(&fam[i], i, ph[i], sizeof ph[i]);
-		if (fam[!i].in_play && fam[i].count && fam[i].v.st == STATE_CRITICAL &&
+		if (fam[!i].in_play && fam[i].count &&
+		    fam[i].v.st == STATE_CRITICAL &&
 		    fam[!i].v.st != STATE_CRITICAL && fam[!i].works)
 			one = i;
 	}
 	if (one >= 0)
 		snprintf(buf, len, "%s broken while %s works (%s: %s)%s%s",
 			 one ? "IPv6" : "IPv4", one ? "IPv4" : "IPv6",
-			 fam[one].where, fam[one].v.worst, fam[!one].v.st ? "; " : "",
+			 fam[one].where, fam[one].v.worst,
+			 fam[!one].v.st ? "; " : "",
 			 fam[!one].v.st ? ph[!one] : "");
-	else if (fam[0].in_play && fam[1].in_play && fam[0].count && fam[1].count &&
-		 fam[0].v.st && fam[0].v.st == fam[1].v.st &&
+	else if (fam[0].in_play && fam[1].in_play && fam[0].count &&
+		 fam[1].count && fam[0].v.st && fam[0].v.st == fam[1].v.st &&
 		 !strcmp(fam[0].v.worst, fam[1].v.worst))
 		snprintf(buf, len, "IPv6 and IPv4 %s (%s)", word(fam[0].v.st),
 			 fam[0].v.worst);
 	else if (fam[0].in_play && fam[1].in_play && strcmp(ph[0], ph[1]))
 		snprintf(buf, len, "%s; %s", ph[1], ph[0]);
-	else if (fam[0].in_play && fam[1].in_play) /* "the name does not exist" */
+	else if (fam[0].in_play &&
+		 fam[1].in_play) /* "the name does not exist" */
 		snprintf(buf, len, "%s", ph[0]);
 	else
 		snprintf(buf, len, "%s", fam[1].in_play ? ph[1] : ph[0]);
@@ -320,7 +343,7 @@ void dualstack_summary(const struct dualstack_family fam[2], char *buf,
 /* The first address of family fi (-1: any) with a complete response if
  * asked, or NULL. */
 const struct dualstack_target *dualstack_first(const struct dualstack_fetch *f,
-					      int fi, bool complete)
+					       int fi, bool complete)
 {
 	for (size_t i = 0; i < f->nt; i++)
 		if ((fi < 0 || dualstack_index(f->t[i].family) == fi) &&
@@ -331,25 +354,31 @@ const struct dualstack_target *dualstack_first(const struct dualstack_fetch *f,
 
 /* What no other check does: both families must serve the same thing. */
 struct webcheck_verdict dualstack_compare(const struct dualstack_fetch *f,
-					  bool status, bool body, struct report *rep)
+					  bool status, bool body,
+					  struct report *rep)
 {
-	const struct dualstack_target *a = dualstack_first(f, 0, true), *b = dualstack_first(f, 1, true);
-	struct webcheck_verdict v = { .st = STATE_OK };
+	const struct dualstack_target *a = dualstack_first(f, 0, true),
+				      *b = dualstack_first(f, 1, true);
+	struct webcheck_verdict v = {.st = STATE_OK};
 	char ha[20], hb[20];
 
 	if (!a || !b || !(status || body))
 		return v;
 	bool same = a->x.status == b->x.status;
 	if (!same && status)
-		webcheck_add(&v, STATE_WARNING, false, "HTTP status differs: %ld "
-			     "over IPv4, %ld over IPv6", a->x.status, b->x.status);
-	if (same && body &&
-	    memcmp(a->x.digest, b->x.digest, HTTP_DIGEST_LEN)) {
+		webcheck_add(&v, STATE_WARNING, false,
+			     "HTTP status differs: %ld "
+			     "over IPv4, %ld over IPv6",
+			     a->x.status, b->x.status);
+	if (same && body && memcmp(a->x.digest, b->x.digest, HTTP_DIGEST_LEN)) {
 		http_digest_hex(&a->x, 4, ha, sizeof ha);
 		http_digest_hex(&b->x, 4, hb, sizeof hb);
-		webcheck_add(&v, STATE_WARNING, false, "content differs: %lld B "
-			     "(sha256 %s...) over IPv4, %lld B (sha256 %s...) over "
-			     "IPv6", a->x.body_bytes, ha, b->x.body_bytes, hb);
+		webcheck_add(
+		    &v, STATE_WARNING, false,
+		    "content differs: %lld B "
+		    "(sha256 %s...) over IPv4, %lld B (sha256 %s...) over "
+		    "IPv6",
+		    a->x.body_bytes, ha, b->x.body_bytes, hb);
 	}
 	if (v.st == STATE_OK)
 		report_add(rep, STATE_OK, "IPv4 and IPv6 serve the same %s",
@@ -364,19 +393,25 @@ struct webcheck_verdict dualstack_compare(const struct dualstack_fetch *f,
 struct webcheck_verdict dualstack_delta(const struct dualstack_fetch *f,
 					long max_delta_ms, struct report *rep)
 {
-	const struct dualstack_target *a = dualstack_first(f, 0, true), *b = dualstack_first(f, 1, true);
-	struct webcheck_verdict v = { .st = STATE_OK };
+	const struct dualstack_target *a = dualstack_first(f, 0, true),
+				      *b = dualstack_first(f, 1, true);
+	struct webcheck_verdict v = {.st = STATE_OK};
 
 	if (max_delta_ms < 0 || !a || !b)
 		return v;
 	double d_ms = (b->x.t_total - a->x.t_total) * 1000;
 	if (d_ms > (double)max_delta_ms)
-		webcheck_add(&v, STATE_WARNING, false, "IPv6 slower than IPv4 by "
-			     "%.0f ms (limit %ld ms): clients will fall back to "
-			     "IPv4", d_ms, max_delta_ms);
+		webcheck_add(
+		    &v, STATE_WARNING, false,
+		    "IPv6 slower than IPv4 by "
+		    "%.0f ms (limit %ld ms): clients will fall back to "
+		    "IPv4",
+		    d_ms, max_delta_ms);
 	if (v.st == STATE_OK)
-		report_add(rep, STATE_OK, "IPv6 took %+.0f ms compared with IPv4 "
-			   "(limit %ld ms)", d_ms, max_delta_ms);
+		report_add(rep, STATE_OK,
+			   "IPv6 took %+.0f ms compared with IPv4 "
+			   "(limit %ld ms)",
+			   d_ms, max_delta_ms);
 	else
 		report_add(rep, v.st, "%s", v.all);
 	return v;

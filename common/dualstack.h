@@ -21,7 +21,7 @@
 #include "webcheck.h"
 
 #define DUALSTACK_MAX_TARGETS 64
-#define DUALSTACK_URL_LEN 2048
+#define DUALSTACK_URL_LEN     2048
 
 /* One address and the transfers made to it (a sticky redirect chain). */
 struct dualstack_target {
@@ -83,11 +83,11 @@ struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 
 /* A family as the first line sees it. */
 struct dualstack_family {
-	bool in_play;  /* asked, or addresses given */
-	size_t count;  /* addresses checked */
-	bool works;    /* at least one of them is not CRITICAL */
-	struct webcheck_verdict v; /* its worst (address or DNS) */
-	char where[64]; /* the address v is about, "" for DNS */
+	bool in_play;		    /* asked, or addresses given */
+	size_t count;		    /* addresses checked */
+	bool works;		    /* at least one of them is not CRITICAL */
+	struct webcheck_verdict v;  /* its worst (address or DNS) */
+	char where[64];		    /* the address v is about, "" for DNS */
 	const struct http_xfer *ok; /* a complete response, for "OK (...)" */
 };
 
@@ -100,7 +100,7 @@ void dualstack_summary(const struct dualstack_family fam[2], char *buf,
 /* The first address of family index fi (-1: any), only one with a
  * complete response when asked; NULL when there is none. */
 const struct dualstack_target *dualstack_first(const struct dualstack_fetch *f,
-					      int fi, bool complete);
+					       int fi, bool complete);
 
 /* What no other check does: the families must serve the same status (and
  * body, by digest). WARNING naming what differs; adds its line to rep. */

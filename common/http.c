@@ -51,7 +51,8 @@ static void collect(struct http_ctx *c)
 		struct http_xfer *x = NULL;
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+				  (char **)&x);
 		if (x)
 			complete(c, x, m->data.result, false);
 	}
@@ -85,7 +86,8 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp,
 	if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
 		ev |= POLLOUT;
 	/* Out of memory leaves the transfer to its timeout: an honest end. */
-	(void)loop_watch(c->loop, fd, what == CURL_POLL_REMOVE ? 0 : ev, on_fd, c);
+	(void)loop_watch(c->loop, fd, what == CURL_POLL_REMOVE ? 0 : ev, on_fd,
+			 c);
 	return 0;
 }
 
@@ -94,7 +96,8 @@ static int on_timer(CURLM *m, long timeout_ms, void *userp)
 	struct http_ctx *c = userp;
 
 	(void)m;
-	c->timer_at = timeout_ms < 0 ? -1 : mono_now_s() + (double)timeout_ms / 1000;
+	c->timer_at =
+	    timeout_ms < 0 ? -1 : mono_now_s() + (double)timeout_ms / 1000;
 	return 0;
 }
 
@@ -132,7 +135,8 @@ struct http_ctx *http_new(struct loop *l, char *err, size_t errlen)
 	c->loop = l;
 	c->timer_at = -1;
 	c->multi = curl_multi_init();
-	if (!c->multi || ssl_idx < 0 || loop_add_timer(l, next_ms, fire, c) < 0) {
+	if (!c->multi || ssl_idx < 0 ||
+	    loop_add_timer(l, next_ms, fire, c) < 0) {
 		snprintf(err, errlen, "HTTP engine: %s",
 			 c->multi ? "no loop timer left" : "out of memory");
 		if (c->multi)
@@ -152,7 +156,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
 	struct http_xfer *x = arg;
 	size_t len = size * n;
-	size_t cap = x->o && x->o->body_cap ? x->o->body_cap : HTTP_BODY_CAP_DEFAULT;
+	size_t cap =
+	    x->o && x->o->body_cap ? x->o->body_cap : HTTP_BODY_CAP_DEFAULT;
 
 	x->body_bytes += (long long)len;
 	x->last_byte_s = mono_now_s();
@@ -220,7 +225,8 @@ static void name_text(const X509_NAME *nm, char *buf, size_t len)
 
 static void san_text(X509 *cert, char *buf, size_t len)
 {
-	GENERAL_NAMES *g = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+	GENERAL_NAMES *g =
+	    X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
 	size_t pos = 0;
 
 	buf[0] = '\0';
@@ -229,7 +235,8 @@ static void san_text(X509 *cert, char *buf, size_t len)
 		char one[300] = "";
 		if (gn->type == GEN_DNS) {
 			const ASN1_STRING *s = gn->d.dNSName;
-			snprintf(one, sizeof one, "DNS:%.*s", ASN1_STRING_length(s),
+			snprintf(one, sizeof one, "DNS:%.*s",
+				 ASN1_STRING_length(s),
 				 (const char *)ASN1_STRING_get0_data(s));
 		} else if (gn->type == GEN_IPADD) {
 			const ASN1_OCTET_STRING *s = gn->d.iPAddress;
@@ -237,12 +244,14 @@ static void san_text(X509 *cert, char *buf, size_t len)
 			int l = ASN1_STRING_length(s);
 			if (l == 4 || l == 16)
 				inet_ntop(l == 4 ? AF_INET : AF_INET6,
-					  ASN1_STRING_get0_data(s), a, sizeof a);
+					  ASN1_STRING_get0_data(s), a,
+					  sizeof a);
 			snprintf(one, sizeof one, "IP:%s", a);
 		} else {
 			continue;
 		}
-		int n = snprintf(buf + pos, len - pos, "%s%s", pos ? "," : "", one);
+		int n =
+		    snprintf(buf + pos, len - pos, "%s%s", pos ? "," : "", one);
 		if (n < 0)
 			break;
 		pos += (size_t)n;
@@ -272,8 +281,10 @@ static void record_cert(struct http_tls *t, X509 *cert)
  * can still be described; the verdict itself stays OpenSSL's. */
 static int on_verify(int ok, X509_STORE_CTX *sc)
 {
-	SSL *ssl = X509_STORE_CTX_get_ex_data(sc, SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct http_xfer *x = ssl ? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ssl_idx) : NULL;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(
+	    sc, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct http_xfer *x =
+	    ssl ? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ssl_idx) : NULL;
 
 	if (!x)
 		return ok;
@@ -284,7 +295,8 @@ static int on_verify(int ok, X509_STORE_CTX *sc)
 		x->tls.chain_ok = false;
 		x->tls.verify_depth = X509_STORE_CTX_get_error_depth(sc);
 		snprintf(x->tls.verify_error, sizeof x->tls.verify_error, "%s",
-			 X509_verify_cert_error_string(X509_STORE_CTX_get_error(sc)));
+			 X509_verify_cert_error_string(
+			     X509_STORE_CTX_get_error(sc)));
 	}
 	return ok;
 }
@@ -303,7 +315,8 @@ int http_url_split(const char *url, struct http_url *u, char *err,
 		   size_t errlen)
 {
 	CURLU *cu = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *q = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL,
+	     *q = NULL;
 	int rc = -1;
 
 	memset(u, 0, sizeof *u);
@@ -313,20 +326,22 @@ int http_url_split(const char *url, struct http_url *u, char *err,
 	    curl_url_get(cu, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
 		snprintf(err, errlen, "\"%.200s\" is not a URL", url);
 	} else if (strcmp(scheme, "http") && strcmp(scheme, "https")) {
-		snprintf(err, errlen, "scheme %.20s is not http or https", scheme);
+		snprintf(err, errlen, "scheme %.20s is not http or https",
+			 scheme);
 	} else {
 		u->tls = !strcmp(scheme, "https");
 		size_t hl = strlen(host);
 		if (host[0] == '[' && hl > 2)
-			snprintf(u->host, sizeof u->host, "%.*s", (int)(hl - 2), host + 1);
+			snprintf(u->host, sizeof u->host, "%.*s", (int)(hl - 2),
+				 host + 1);
 		else
 			snprintf(u->host, sizeof u->host, "%s", host);
 		if (curl_url_get(cu, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
 		    num_long(port, 1, 65535, &u->port, err, errlen) < 0)
 			u->port = 0;
 		curl_url_get(cu, CURLUPART_QUERY, &q, 0);
-		if (snprintf(u->path, sizeof u->path, "%s%s%s", path, q ? "?" : "",
-			     q ? q : "") >= (int)sizeof u->path)
+		if (snprintf(u->path, sizeof u->path, "%s%s%s", path,
+			     q ? "?" : "", q ? q : "") >= (int)sizeof u->path)
 			snprintf(err, errlen, "URL path too long");
 		else
 			rc = 0;
@@ -350,7 +365,8 @@ void http_url_join(const struct http_url *u, char *buf, size_t len)
 		snprintf(port, sizeof port, ":%ld", u->port);
 	if (snprintf(buf, len, "%s://%s%s%s%s%s", u->tls ? "https" : "http",
 		     v6 ? "[" : "", u->host, v6 ? "]" : "", port,
-		     u->path[0] ? u->path : "/") < 0 && len)
+		     u->path[0] ? u->path : "/") < 0 &&
+	    len)
 		buf[0] = '\0';
 }
 
@@ -365,7 +381,8 @@ static int connect_to_line(const struct http_xfer *x, char *buf, size_t len,
 
 	if (!u || curl_url_set(u, CURLUPART_URL, x->url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+		CURLUE_OK) {
 		snprintf(err, errlen, "bad URL \"%s\"", x->url);
 	} else {
 		addr_format((const struct sockaddr *)&x->addr, a, sizeof a);
@@ -383,10 +400,14 @@ static int connect_to_line(const struct http_xfer *x, char *buf, size_t len,
 static long curl_version_opt(enum http_version v)
 {
 	switch (v) {
-	case HTTP_VERSION_1_0: return CURL_HTTP_VERSION_1_0;
-	case HTTP_VERSION_1_1: return CURL_HTTP_VERSION_1_1;
-	case HTTP_VERSION_2: return CURL_HTTP_VERSION_2TLS;
-	case HTTP_VERSION_ANY: break;
+	case HTTP_VERSION_1_0:
+		return CURL_HTTP_VERSION_1_0;
+	case HTTP_VERSION_1_1:
+		return CURL_HTTP_VERSION_1_1;
+	case HTTP_VERSION_2:
+		return CURL_HTTP_VERSION_2TLS;
+	case HTTP_VERSION_ANY:
+		break;
 	}
 	return CURL_HTTP_VERSION_NONE;
 }
@@ -419,7 +440,8 @@ static int setup(struct http_xfer *x, CURL *e, char *err, size_t errlen)
 	SET(CURLOPT_TIMEOUT_MS, timeout > 1 ? timeout : 1L);
 	SET(CURLOPT_FRESH_CONNECT, 1L);
 	SET(CURLOPT_FORBID_REUSE, 1L);
-	SET(CURLOPT_SSL_SESSIONID_CACHE, 0L); /* a resumed session hides the cert */
+	SET(CURLOPT_SSL_SESSIONID_CACHE,
+	    0L); /* a resumed session hides the cert */
 	SET(CURLOPT_PROXY, o->proxy ? o->proxy : "");
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_ERRORBUFFER, x->error);
@@ -427,8 +449,8 @@ static int setup(struct http_xfer *x, CURL *e, char *err, size_t errlen)
 	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, x);
-	SET(CURLOPT_USERAGENT, o->user_agent ? o->user_agent :
-					       "v6ops-plugins/" V6OPS_VERSION);
+	SET(CURLOPT_USERAGENT,
+	    o->user_agent ? o->user_agent : "v6ops-plugins/" V6OPS_VERSION);
 	SET(CURLOPT_HTTP_VERSION, curl_version_opt(o->version));
 	if (h)
 		SET(CURLOPT_HTTPHEADER, h);
@@ -487,14 +509,16 @@ static void free_private(struct http_xfer *x)
 	x->easy = x->hdrs = x->connect_to = x->md = NULL;
 }
 
-int http_start(struct http_ctx *c, struct http_xfer *x, char *err, size_t errlen)
+int http_start(struct http_ctx *c, struct http_xfer *x, char *err,
+	       size_t errlen)
 {
 	reset_results(x);
 	x->ctx = c;
 	x->started_s = x->last_byte_s = mono_now_s();
 	x->easy = curl_easy_init();
 	x->md = EVP_MD_CTX_new();
-	if (!x->easy || !x->md || !EVP_DigestInit_ex(x->md, EVP_sha256(), NULL)) {
+	if (!x->easy || !x->md ||
+	    !EVP_DigestInit_ex(x->md, EVP_sha256(), NULL)) {
 		snprintf(err, errlen, "HTTP engine: out of memory");
 		goto fail;
 	}
@@ -568,8 +592,10 @@ static enum http_fail classify(const struct http_xfer *x, CURLcode code)
 		return HTTP_FAIL_NONE;
 	case CURLE_COULDNT_CONNECT:
 		switch (x->os_errno) {
-		case ECONNREFUSED: return HTTP_FAIL_REFUSED;
-		case ETIMEDOUT: return HTTP_FAIL_CONNECT_TIMEOUT;
+		case ECONNREFUSED:
+			return HTTP_FAIL_REFUSED;
+		case ETIMEDOUT:
+			return HTTP_FAIL_CONNECT_TIMEOUT;
 		case EHOSTUNREACH:
 		case ENETUNREACH:
 		case EACCES:
@@ -613,16 +639,18 @@ static void take_info(struct http_xfer *x, CURL *e)
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x->status);
 	if (curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &v) == CURLE_OK)
 		x->header_bytes = v;
-	if (curl_easy_getinfo(e, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK)
+	if (curl_easy_getinfo(e, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) ==
+	    CURLE_OK)
 		x->content_length = cl;
 	if (curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &v) == CURLE_OK)
 		x->os_errno = (int)v;
-	if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc &&
-	    x->status >= 300 && x->status < 400)
+	if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK &&
+	    loc && x->status >= 300 && x->status < 400)
 		snprintf(x->location, sizeof x->location, "%s", loc);
 	x->t_connect = info_s(e, CURLINFO_CONNECT_TIME_T);
 	x->t_tls = info_s(e, CURLINFO_APPCONNECT_TIME_T);
-	x->t_first_byte = x->header_bytes ? info_s(e, CURLINFO_STARTTRANSFER_TIME_T) : 0;
+	x->t_first_byte =
+	    x->header_bytes ? info_s(e, CURLINFO_STARTTRANSFER_TIME_T) : 0;
 	x->t_total = mono_now_s() - x->started_s;
 }
 
@@ -661,7 +689,8 @@ bool http_idle(void *ctx)
 void http_finish(struct http_ctx *c)
 {
 	while (c->nrun)
-		complete(c, c->run[c->nrun - 1], CURLE_OPERATION_TIMEDOUT, true);
+		complete(c, c->run[c->nrun - 1], CURLE_OPERATION_TIMEDOUT,
+			 true);
 }
 
 void http_free(struct http_ctx *c)
@@ -686,14 +715,22 @@ void http_xfer_release(struct http_xfer *x)
 static const char *errno_words(int e)
 {
 	switch (e) {
-	case EHOSTUNREACH: return "host unreachable";
-	case ENETUNREACH: return "network unreachable";
-	case EACCES: return "administratively prohibited";
-	case EPERM: return "blocked by a local filter";
-	case EHOSTDOWN: return "host down";
-	case ENETDOWN: return "network down";
-	case EADDRNOTAVAIL: return "no usable source address";
-	default: return strerror(e);
+	case EHOSTUNREACH:
+		return "host unreachable";
+	case ENETUNREACH:
+		return "network unreachable";
+	case EACCES:
+		return "administratively prohibited";
+	case EPERM:
+		return "blocked by a local filter";
+	case EHOSTDOWN:
+		return "host down";
+	case ENETDOWN:
+		return "network down";
+	case EADDRNOTAVAIL:
+		return "no usable source address";
+	default:
+		return strerror(e);
 	}
 }
 
@@ -712,7 +749,8 @@ static void tls_text(const struct http_xfer *x, char *buf, size_t len)
 	const char *e = x->error;
 
 	if (x->tls.seen && !x->tls.chain_ok)
-		snprintf(buf, len, "certificate rejected: %s%s", x->tls.verify_error,
+		snprintf(buf, len, "certificate rejected: %s%s",
+			 x->tls.verify_error,
 			 x->tls.verify_depth > 0 ? " (in the chain)" : "");
 	else if (x->curl_code == CURLE_PEER_FAILED_VERIFICATION &&
 		 strstr(e, "subject name"))
@@ -747,10 +785,12 @@ void http_fail_text(const struct http_xfer *x, char *buf, size_t len)
 		snprintf(buf, len, "connection refused");
 		return;
 	case HTTP_FAIL_UNREACHABLE:
-		snprintf(buf, len, "unreachable (%s)", errno_words(x->os_errno));
+		snprintf(buf, len, "unreachable (%s)",
+			 errno_words(x->os_errno));
 		return;
 	case HTTP_FAIL_CONNECT_TIMEOUT:
-		snprintf(buf, len, "connection timed out after %.1f s", x->t_total);
+		snprintf(buf, len, "connection timed out after %.1f s",
+			 x->t_total);
 		return;
 	case HTTP_FAIL_CONNECT:
 		snprintf(buf, len, "connection failed: %s",
@@ -760,27 +800,34 @@ void http_fail_text(const struct http_xfer *x, char *buf, size_t len)
 		tls_text(x, buf, len);
 		return;
 	case HTTP_FAIL_TLS_STALLED:
-		snprintf(buf, len, "TLS handshake stalled after connecting over %s "
-				   "(typical of a Path MTU Discovery blackhole)", fam);
+		snprintf(buf, len,
+			 "TLS handshake stalled after connecting over %s "
+			 "(typical of a Path MTU Discovery blackhole)",
+			 fam);
 		return;
 	case HTTP_FAIL_NO_RESPONSE:
-		snprintf(buf, len, "transfer stalled: no response within %.1f s of "
-				   "the request over %s (typical of a Path MTU "
-				   "Discovery blackhole, or a hung server)",
+		snprintf(buf, len,
+			 "transfer stalled: no response within %.1f s of "
+			 "the request over %s (typical of a Path MTU "
+			 "Discovery blackhole, or a hung server)",
 			 x->t_total - x->t_connect, fam);
 		return;
 	case HTTP_FAIL_STALLED:
-		snprintf(buf, len, "transfer stalled after %s over %s (typical of a "
-				   "Path MTU Discovery blackhole)", sz, fam);
+		snprintf(buf, len,
+			 "transfer stalled after %s over %s (typical of a "
+			 "Path MTU Discovery blackhole)",
+			 sz, fam);
 		return;
 	case HTTP_FAIL_CUT:
 		if (x->header_bytes == 0 && x->body_bytes == 0)
-			snprintf(buf, len, "connection closed without a response");
+			snprintf(buf, len,
+				 "connection closed without a response");
 		else
 			snprintf(buf, len, "connection closed after %s", sz);
 		return;
 	case HTTP_FAIL_OTHER:
-		snprintf(buf, len, "%s", x->error[0] ? x->error : "transfer failed");
+		snprintf(buf, len, "%s",
+			 x->error[0] ? x->error : "transfer failed");
 		return;
 	}
 	buf[0] = '\0';
@@ -820,5 +867,6 @@ void http_digest_hex(const struct http_xfer *x, size_t n, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	for (size_t i = 0; i < n && i < HTTP_DIGEST_LEN && pos + 3 <= len; i++)
-		pos += (size_t)snprintf(buf + pos, len - pos, "%02x", x->digest[i]);
+		pos += (size_t)snprintf(buf + pos, len - pos, "%02x",
+					x->digest[i]);
 }

@@ -23,7 +23,8 @@
 
 #include "loop.h"
 
-#define HTTP_BODY_CAP_DEFAULT (4u << 20) /* bytes of body kept for searching */
+#define HTTP_BODY_CAP_DEFAULT (4u << 20) /* bytes of body kept for searching   \
+					  */
 #define HTTP_DIGEST_LEN 32		 /* SHA-256 */
 
 enum http_version {
@@ -35,8 +36,8 @@ enum http_version {
 
 /* Shared by every transfer of a run; the strings must outlive them. */
 struct http_opts {
-	const char *method;	  /* NULL: GET (POST when post is set) */
-	const char *post;	  /* request body, or NULL */
+	const char *method;	    /* NULL: GET (POST when post is set) */
+	const char *post;	    /* request body, or NULL */
 	const char *const *headers; /* "Name: value" lines */
 	size_t nheaders;
 	const char *user_agent; /* NULL: "v6ops-plugins/VERSION" */
@@ -44,18 +45,18 @@ struct http_opts {
 	bool insecure;		/* skip certificate and name verification */
 	const char *proxy;	/* NULL: direct, whatever http_proxy says */
 	enum http_version version;
-	size_t body_cap;   /* 0: HTTP_BODY_CAP_DEFAULT */
-	long stall_ms;	   /* > 0: abort when no byte arrives for this long */
+	size_t body_cap; /* 0: HTTP_BODY_CAP_DEFAULT */
+	long stall_ms;	 /* > 0: abort when no byte arrives for this long */
 };
 
 /* Why a transfer did not deliver a complete response. */
 enum http_fail {
-	HTTP_FAIL_NONE = 0,    /* a complete response (any status) */
+	HTTP_FAIL_NONE = 0, /* a complete response (any status) */
 	/* REFUSED .. CONNECT: no connection (kept together, in this order) */
 	HTTP_FAIL_REFUSED,     /* TCP RST to the SYN */
 	HTTP_FAIL_UNREACHABLE, /* ICMP unreachable, no route: see os_errno */
 	HTTP_FAIL_CONNECT_TIMEOUT, /* no answer to the SYN */
-	HTTP_FAIL_CONNECT,     /* any other failure to connect */
+	HTTP_FAIL_CONNECT,	   /* any other failure to connect */
 	HTTP_FAIL_TLS,	       /* handshake refused or certificate rejected */
 	HTTP_FAIL_TLS_STALLED, /* connected, handshake never finished */
 	HTTP_FAIL_NO_RESPONSE, /* request sent, not one byte came back */
@@ -70,12 +71,13 @@ struct http_tls {
 	bool seen;
 	char subject[160]; /* RFC 2253: "CN=www.example.com,O=Example" */
 	char issuer[160];
-	char san[256];	   /* "DNS:a,DNS:b,IP:192.0.2.1" */
-	char serial[68];   /* hex */
+	char san[256];	 /* "DNS:a,DNS:b,IP:192.0.2.1" */
+	char serial[68]; /* hex */
 	time_t not_after;
-	bool chain_ok;	   /* OpenSSL's chain verification passed */
-	char verify_error[96]; /* its first complaint, e.g. "certificate has expired" */
-	int verify_depth;      /* where that complaint was (0: the server's own) */
+	bool chain_ok;	       /* OpenSSL's chain verification passed */
+	char verify_error[96]; /* its first complaint, e.g. "certificate has
+				  expired" */
+	int verify_depth; /* where that complaint was (0: the server's own) */
 };
 
 struct http_xfer {
@@ -88,17 +90,17 @@ struct http_xfer {
 	/* results, valid once done */
 	bool done;
 	enum http_fail fail;
-	int curl_code;	    /* CURLcode */
-	char error[256];    /* curl's message when curl_code != 0 */
-	int os_errno;	    /* errno of a failed connect, else 0 */
-	long status;	    /* HTTP status, 0 before headers arrived */
-	char reason[64];    /* the status line's reason phrase */
+	int curl_code;	 /* CURLcode */
+	char error[256]; /* curl's message when curl_code != 0 */
+	int os_errno;	 /* errno of a failed connect, else 0 */
+	long status;	 /* HTTP status, 0 before headers arrived */
+	char reason[64]; /* the status line's reason phrase */
 	long long header_bytes;
 	long long body_bytes;	  /* received, whether kept or not */
 	long long content_length; /* -1: not announced */
 	char *body;		  /* NUL-terminated, at most body_cap bytes */
 	size_t body_len;
-	bool body_truncated;	  /* body_bytes > body_len */
+	bool body_truncated;		       /* body_bytes > body_len */
 	unsigned char digest[HTTP_DIGEST_LEN]; /* SHA-256 of the whole body */
 	char location[512]; /* absolute redirect target of a 3xx, or "" */
 	/* seconds from the start: connected, TLS done, first byte, total;
@@ -118,7 +120,7 @@ struct http_ctx;
 
 /* A URL taken apart; host without the brackets of an IPv6 literal. */
 struct http_url {
-	bool tls;	 /* https */
+	bool tls; /* https */
 	char host[256];
 	long port;	 /* 0: none given (the scheme's default) */
 	char path[1536]; /* path and query; "/" at least */

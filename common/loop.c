@@ -46,16 +46,16 @@ int loop_watch(struct loop *l, int fd, short events, loop_fd_cb cb, void *arg)
 		}
 		w = &l->w[l->nw++];
 	}
-	*w = (struct loop_watch){ fd, events, cb, arg };
+	*w = (struct loop_watch){fd, events, cb, arg};
 	return 0;
 }
 
-int loop_add_timer(struct loop *l, long (*next_ms)(void *), void (*fire)(void *),
-		   void *arg)
+int loop_add_timer(struct loop *l, long (*next_ms)(void *),
+		   void (*fire)(void *), void *arg)
 {
 	if (l->nt == LOOP_MAX_TIMERS)
 		return -1;
-	l->t[l->nt++] = (struct loop_timer){ next_ms, fire, arg };
+	l->t[l->nt++] = (struct loop_timer){next_ms, fire, arg};
 	return 0;
 }
 
@@ -86,7 +86,8 @@ static void fire_due(struct loop *l)
 
 bool loop_run(struct loop *l, bool (*done)(void *), void *arg, long limit_ms)
 {
-	double until = limit_ms >= 0 ? mono_now_s() + (double)limit_ms / 1000 : 0;
+	double until =
+	    limit_ms >= 0 ? mono_now_s() + (double)limit_ms / 1000 : 0;
 	struct pollfd *pfd = NULL;
 	size_t pcap = 0;
 	bool finished = false;
@@ -99,8 +100,10 @@ bool loop_run(struct loop *l, bool (*done)(void *), void *arg, long limit_ms)
 		}
 		long wait = deadline_remaining_ms();
 		if (limit_ms >= 0) {
-			/* Past the limit is 0, not "no limit" (min_wait's -1). */
-			long lim = (long)((until - mono_now_s()) * 1000 + 0.999);
+			/* Past the limit is 0, not "no limit" (min_wait's -1).
+			 */
+			long lim =
+			    (long)((until - mono_now_s()) * 1000 + 0.999);
 			wait = min_wait(wait, lim > 0 ? lim : 0);
 		}
 		if (wait <= 0)
@@ -116,7 +119,7 @@ bool loop_run(struct loop *l, bool (*done)(void *), void *arg, long limit_ms)
 		}
 		size_t n = l->nw;
 		for (size_t i = 0; i < n; i++)
-			pfd[i] = (struct pollfd){ l->w[i].fd, l->w[i].events, 0 };
+			pfd[i] = (struct pollfd){l->w[i].fd, l->w[i].events, 0};
 		int rc = poll(pfd, n, wait < 0 ? 0 : (int)wait);
 		if (rc < 0 && errno != EINTR)
 			break;

@@ -42,8 +42,8 @@ void loop_free(struct loop *l);
 int loop_watch(struct loop *l, int fd, short events, loop_fd_cb cb, void *arg);
 
 /* Adds a timer source; returns 0, or -1 when LOOP_MAX_TIMERS are in use. */
-int loop_add_timer(struct loop *l, long (*next_ms)(void *), void (*fire)(void *),
-		   void *arg);
+int loop_add_timer(struct loop *l, long (*next_ms)(void *),
+		   void (*fire)(void *), void *arg);
 
 /* Removes every timer source registered with arg (before arg is freed). */
 void loop_del_timer(struct loop *l, void *arg);

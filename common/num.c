@@ -29,7 +29,8 @@ int num_long(const char *s, long min, long max, long *out, char *err,
 	     size_t errlen)
 {
 	if (!s || !is_decimal(s, false)) {
-		snprintf(err, errlen, "\"%s\" is not a whole number", s ? s : "");
+		snprintf(err, errlen, "\"%s\" is not a whole number",
+			 s ? s : "");
 		return -1;
 	}
 	errno = 0;

@@ -10,7 +10,7 @@
 #include "report.h"
 
 #define HELP_WIDTH 79
-#define MAX_OPTS 96
+#define MAX_OPTS   96
 
 int opt_verbose;
 
@@ -26,7 +26,14 @@ void vlog(int level, const char *fmt, ...)
 }
 
 /* Standard options not stored through a plain target. */
-enum std_action { ACT_NONE, ACT_HELP, ACT_VERSION, ACT_VERBOSE, ACT_V4, ACT_V6 };
+enum std_action {
+	ACT_NONE,
+	ACT_HELP,
+	ACT_VERSION,
+	ACT_VERBOSE,
+	ACT_V4,
+	ACT_V6
+};
 
 struct slot {
 	struct opt_def d;
@@ -42,8 +49,8 @@ struct parser {
 };
 
 static const char *const timeout_help =
-	"Seconds before the plugin stops and reports the step in progress, "
-	"optionally with the state to return then (default: 10:UNKNOWN).";
+    "Seconds before the plugin stops and reports the step in progress, "
+    "optionally with the state to return then (default: 10:UNKNOWN).";
 
 static int parse_timeout(const char *arg, void *target, char *err, size_t len)
 {
@@ -61,15 +68,16 @@ static int parse_timeout(const char *arg, void *target, char *err, size_t len)
 	if (num_duration_ms(num, 1, 3600000, &std->timeout_ms, err, len))
 		return -1;
 	if (colon && state_parse(colon + 1, &std->timeout_state)) {
-		snprintf(err, len, "\"%s\" is not a state (ok, warning, "
-				   "critical, unknown)", colon + 1);
+		snprintf(err, len,
+			 "\"%s\" is not a state (ok, warning, "
+			 "critical, unknown)",
+			 colon + 1);
 		return -1;
 	}
 	return 0;
 }
 
-static int parse_host_list(const char *arg, void *target, char *err,
-			   size_t len)
+static int parse_host_list(const char *arg, void *target, char *err, size_t len)
 {
 	struct std_opts *std = target;
 	struct host h;
@@ -103,7 +111,7 @@ static int parse_host(const char *arg, void *target, char *err, size_t len)
 static void add(struct parser *ps, struct opt_def d, enum std_action act)
 {
 	if (ps->n < MAX_OPTS)
-		ps->slots[ps->n++] = (struct slot){ d, act };
+		ps->slots[ps->n++] = (struct slot){d, act};
 }
 
 static void build_table(struct parser *ps)
@@ -111,58 +119,86 @@ static void build_table(struct parser *ps)
 	const struct plugin *p = ps->p;
 	struct std_opts *s = ps->std;
 
-	add(ps, (struct opt_def){ .sname = 'h', .lname = "help",
-				  .type = OPT_FLAG,
-				  .help = "Print this help and exit." },
+	add(ps,
+	    (struct opt_def){.sname = 'h',
+			     .lname = "help",
+			     .type = OPT_FLAG,
+			     .help = "Print this help and exit."},
 	    ACT_HELP);
-	add(ps, (struct opt_def){ .sname = 'V', .lname = "version",
-				  .type = OPT_FLAG,
-				  .help = "Print the version and exit." },
+	add(ps,
+	    (struct opt_def){.sname = 'V',
+			     .lname = "version",
+			     .type = OPT_FLAG,
+			     .help = "Print the version and exit."},
 	    ACT_VERSION);
-	add(ps, (struct opt_def){ .sname = 'v', .lname = "verbose",
-				  .type = OPT_FLAG,
-				  .help = "Explain each step on stderr; repeat "
-					  "for more detail." },
+	add(ps,
+	    (struct opt_def){.sname = 'v',
+			     .lname = "verbose",
+			     .type = OPT_FLAG,
+			     .help = "Explain each step on stderr; repeat "
+				     "for more detail."},
 	    ACT_VERBOSE);
-	add(ps, (struct opt_def){ .sname = 't', .lname = "timeout",
-				  .type = OPT_CUSTOM, .target = s,
-				  .arg = "SECONDS[:STATE]", .help = timeout_help,
-				  .parse = parse_timeout },
+	add(ps,
+	    (struct opt_def){.sname = 't',
+			     .lname = "timeout",
+			     .type = OPT_CUSTOM,
+			     .target = s,
+			     .arg = "SECONDS[:STATE]",
+			     .help = timeout_help,
+			     .parse = parse_timeout},
 	    ACT_NONE);
-	add(ps, (struct opt_def){ .lname = "timeout-result", .type = OPT_STATE,
-				  .target = &s->timeout_state, .arg = "STATE",
-				  .help = "State to return on timeout: ok, "
-					  "warning, critical or unknown "
-					  "(default: unknown)." },
+	add(ps,
+	    (struct opt_def){.lname = "timeout-result",
+			     .type = OPT_STATE,
+			     .target = &s->timeout_state,
+			     .arg = "STATE",
+			     .help = "State to return on timeout: ok, "
+				     "warning, critical or unknown "
+				     "(default: unknown)."},
 	    ACT_NONE);
 	if (p->std & (STD_HOST | STD_HOST_LIST | STD_HOST_REQUIRED))
-		add(ps, (struct opt_def){
-				.sname = 'H', .lname = "hostname",
-				.type = OPT_CUSTOM, .target = s, .arg = "HOST",
-				.help = p->host_help ? p->host_help :
-						       "Host name or address.",
-				.parse = p->std & STD_HOST_LIST ?
-						 parse_host_list :
-						 parse_host },
+		add(ps,
+		    (struct opt_def){
+			.sname = 'H',
+			.lname = "hostname",
+			.type = OPT_CUSTOM,
+			.target = s,
+			.arg = "HOST",
+			.help = p->host_help ? p->host_help
+					     : "Host name or address.",
+			.parse = p->std & STD_HOST_LIST ? parse_host_list
+							: parse_host},
 		    ACT_NONE);
 	if (p->std & STD_FAMILY) {
-		add(ps, (struct opt_def){ .sname = '4', .lname = "ipv4",
-					  .type = OPT_FLAG,
-					  .help = "Check over IPv4 only." },
+		add(ps,
+		    (struct opt_def){.sname = '4',
+				     .lname = "ipv4",
+				     .type = OPT_FLAG,
+				     .help = "Check over IPv4 only."},
 		    ACT_V4);
-		add(ps, (struct opt_def){ .sname = '6', .lname = "ipv6",
-					  .type = OPT_FLAG,
-					  .help = "Check over IPv6 only." },
+		add(ps,
+		    (struct opt_def){.sname = '6',
+				     .lname = "ipv6",
+				     .type = OPT_FLAG,
+				     .help = "Check over IPv6 only."},
 		    ACT_V6);
 	}
 	if (p->std & STD_THRESHOLDS) {
-		add(ps, (struct opt_def){ .sname = 'w', .lname = "warning",
-					  .type = OPT_RANGE, .target = &s->warn,
-					  .arg = "RANGE", .help = p->warn_help },
+		add(ps,
+		    (struct opt_def){.sname = 'w',
+				     .lname = "warning",
+				     .type = OPT_RANGE,
+				     .target = &s->warn,
+				     .arg = "RANGE",
+				     .help = p->warn_help},
 		    ACT_NONE);
-		add(ps, (struct opt_def){ .sname = 'c', .lname = "critical",
-					  .type = OPT_RANGE, .target = &s->crit,
-					  .arg = "RANGE", .help = p->crit_help },
+		add(ps,
+		    (struct opt_def){.sname = 'c',
+				     .lname = "critical",
+				     .type = OPT_RANGE,
+				     .target = &s->crit,
+				     .arg = "RANGE",
+				     .help = p->crit_help},
 		    ACT_NONE);
 	}
 	for (size_t i = 0; i < p->nopts; i++)
@@ -241,17 +277,19 @@ static void print_help(const struct parser *ps)
 		else
 			n = snprintf(head, sizeof head, "      --%s", d->lname);
 		if (d->arg && n > 0)
-			snprintf(head + n, sizeof head - (size_t)n, "=%s", d->arg);
+			snprintf(head + n, sizeof head - (size_t)n, "=%s",
+				 d->arg);
 		puts(head);
 		if (d->help)
 			wrap(d->help, 8);
 	}
 	if (p->std & STD_THRESHOLDS) {
-		printf("\nRanges (-w, -c) follow the plugin guidelines; an alert "
-		       "is raised when the\nvalue is:\n"
-		       "  10       outside 0..10        10:     below 10\n"
-		       "  ~:10     above 10             10:20   outside 10..20\n"
-		       "  @10:20   inside 10..20 (ends included)\n");
+		printf(
+		    "\nRanges (-w, -c) follow the plugin guidelines; an alert "
+		    "is raised when the\nvalue is:\n"
+		    "  10       outside 0..10        10:     below 10\n"
+		    "  ~:10     above 10             10:20   outside 10..20\n"
+		    "  @10:20   inside 10..20 (ends included)\n");
 	}
 	if (p->examples) {
 		printf("\nExamples:\n");
@@ -340,8 +378,10 @@ static int apply(const struct opt_def *d, const char *arg, char *err,
 	case OPT_STATE:
 		if (state_parse(arg, d->target) == 0)
 			return 0;
-		snprintf(err, len, "\"%s\" is not a state (ok, warning, "
-				   "critical, unknown)", arg);
+		snprintf(err, len,
+			 "\"%s\" is not a state (ok, warning, "
+			 "critical, unknown)",
+			 arg);
 		return -1;
 	case OPT_CHOICE: {
 		int idx = choice_index(d->choices, arg);
@@ -350,7 +390,8 @@ static int apply(const struct opt_def *d, const char *arg, char *err,
 			snprintf(list, sizeof list, "%s", d->choices);
 			for (char *c = list; (c = strchr(c, '|'));)
 				*c = ',';
-			snprintf(err, len, "\"%.64s\" is not one of %s", arg, list);
+			snprintf(err, len, "\"%.64s\" is not one of %s", arg,
+				 list);
 			return -1;
 		}
 		*(int *)d->target = idx;
@@ -437,10 +478,12 @@ static void parse_args(struct parser *ps, int argc, char **argv)
 				opt_fail(ps->p, "unknown option %s", shown);
 			const char *arg = eq ? eq + 1 : NULL;
 			if (s->d.type == OPT_FLAG && arg)
-				opt_fail(ps->p, "option %s takes no value", shown);
+				opt_fail(ps->p, "option %s takes no value",
+					 shown);
 			if (s->d.type != OPT_FLAG && !arg) {
 				if (i + 1 >= argc)
-					opt_fail(ps->p, "option %s needs a value (%s)",
+					opt_fail(ps->p,
+						 "option %s needs a value (%s)",
 						 shown, s->d.arg);
 				arg = argv[++i];
 			}
@@ -459,7 +502,8 @@ static void parse_args(struct parser *ps, int argc, char **argv)
 			const char *arg = c[1] ? c + 1 : NULL;
 			if (!arg) {
 				if (i + 1 >= argc)
-					opt_fail(ps->p, "option %s needs a value (%s)",
+					opt_fail(ps->p,
+						 "option %s needs a value (%s)",
 						 shown, s->d.arg);
 				arg = argv[++i];
 			}
@@ -474,8 +518,9 @@ static void check_family(const struct parser *ps, const struct host *h)
 	const struct std_opts *s = ps->std;
 
 	if (h->literal && s->family != AF_UNSPEC && h->family != s->family)
-		opt_fail(ps->p, "option -%c: %s is an %s address", s->family == AF_INET ? '4' : '6',
-			 h->name, addr_family_name(h->family));
+		opt_fail(ps->p, "option -%c: %s is an %s address",
+			 s->family == AF_INET ? '4' : '6', h->name,
+			 addr_family_name(h->family));
 }
 
 void opt_parse(const struct plugin *p, struct std_opts *std, int argc,

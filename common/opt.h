@@ -25,7 +25,8 @@ enum opt_type {
 	OPT_LONG,     /* long *: whole number in [min, max] */
 	OPT_DOUBLE,   /* double *: decimal in [min, max] */
 	OPT_PORT,     /* long *: 1..65535 */
-	OPT_DURATION, /* long * milliseconds: "2", "0.5", "500ms"; [min, max] ms */
+	OPT_DURATION, /* long * milliseconds: "2", "0.5", "500ms"; [min, max] ms
+		       */
 	OPT_RANGE,    /* struct range *: a threshold range */
 	OPT_STATE,    /* enum state *: ok|warning|critical|unknown */
 	OPT_CHOICE,   /* int *: index of the argument in choices "a|b|c" */
@@ -39,7 +40,7 @@ struct opt_list {
 };
 
 struct opt_def {
-	char sname;	  /* short name, or 0 */
+	char sname;	   /* short name, or 0 */
 	const char *lname; /* long name, or NULL */
 	enum opt_type type;
 	void *target;
@@ -96,13 +97,13 @@ void opt_parse(const struct plugin *p, struct std_opts *std, int argc,
 /* "LABEL UNKNOWN - reason" + usage line, exit 3: for errors a plugin finds
  * after opt_parse() (an unreadable -f file, say). */
 _Noreturn void opt_fail(const struct plugin *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* The verbosity set by -v (0 when not given). */
 extern int opt_verbose;
 
 /* Writes to stderr when -v was given at least level times. */
 void vlog(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -7,8 +7,8 @@
 
 #include "num.h"
 
-static const char *const units[] = { "s",  "ms", "us", "%",  "B", "KB",
-				     "MB", "GB", "TB", "c", NULL };
+static const char *const units[] = {"s",  "ms", "us", "%", "B", "KB",
+				    "MB", "GB", "TB", "c", NULL};
 
 static bool unit_ok(const char *uom)
 {
@@ -38,7 +38,7 @@ static bool put_label(char *buf, size_t len, size_t *pos, const char *label)
 	if (quote && !put(buf, len, pos, "'"))
 		return false;
 	for (const char *c = label; *c; c++) {
-		char one[3] = { *c, 0, 0 };
+		char one[3] = {*c, 0, 0};
 		if (*c == '\'')
 			one[1] = '\''; /* a quote inside is doubled */
 		if (!put(buf, len, pos, one))
@@ -49,7 +49,7 @@ static bool put_label(char *buf, size_t len, size_t *pos, const char *label)
 
 int perf_format(char *buf, size_t len, const struct perf *p)
 {
-	char field[5][40] = { "", "", "", "", "" };
+	char field[5][40] = {"", "", "", "", ""};
 	size_t pos = 0;
 
 	if (!p->label || !*p->label || !unit_ok(p->uom) || len == 0)
@@ -57,7 +57,8 @@ int perf_format(char *buf, size_t len, const struct perf *p)
 	buf[0] = '\0';
 	num_format(p->value, field[0], sizeof field[0]);
 	if (!isnan(p->value) && p->uom)
-		strncat(field[0], p->uom, sizeof field[0] - strlen(field[0]) - 1);
+		strncat(field[0], p->uom,
+			sizeof field[0] - strlen(field[0]) - 1);
 	range_format(p->warn, field[1], sizeof field[1]);
 	range_format(p->crit, field[2], sizeof field[2]);
 	if (!isnan(p->min))

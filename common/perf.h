@@ -11,15 +11,15 @@
 
 struct perf {
 	const char *label;
-	double value;		 /* NAN: unknown, printed as U */
-	const char *uom;	 /* NULL/"" or s ms us % B KB MB GB TB c */
+	double value;		  /* NAN: unknown, printed as U */
+	const char *uom;	  /* NULL/"" or s ms us % B KB MB GB TB c */
 	const struct range *warn; /* NULL: none */
 	const struct range *crit;
-	double min, max;	 /* NAN: absent */
+	double min, max; /* NAN: absent */
 };
 
 /* A perf item with only label, value and unit; min and max absent. */
-#define PERF(l, v, u) ((struct perf){ (l), (v), (u), NULL, NULL, NAN, NAN })
+#define PERF(l, v, u) ((struct perf){(l), (v), (u), NULL, NULL, NAN, NAN})
 
 /* Writes the item into buf. Returns the length, or -1 if the label is
  * empty, the unit is not one of the guideline's, or buf is too small. */

@@ -19,7 +19,7 @@ static int bound(const char *text, const char *what, double *out, char *err,
 
 int range_parse(const char *text, struct range *r, char *err, size_t errlen)
 {
-	struct range nr = { .set = true };
+	struct range nr = {.set = true};
 	const char *s = text ? text : "";
 	char lo[64];
 
@@ -29,7 +29,8 @@ int range_parse(const char *text, struct range *r, char *err, size_t errlen)
 	}
 	const char *colon = strchr(s, ':');
 	if (*s == '\0' || strlen(s) >= sizeof lo) {
-		snprintf(err, errlen, "\"%s\" is not a range", text ? text : "");
+		snprintf(err, errlen, "\"%s\" is not a range",
+			 text ? text : "");
 		return -1;
 	}
 	if (!colon) {
@@ -51,9 +52,10 @@ int range_parse(const char *text, struct range *r, char *err, size_t errlen)
 		else if (bound(hi, "end", &nr.hi, err, errlen))
 			return -1;
 		if (nr.lo_inf && nr.hi_inf) {
-			snprintf(err, errlen,
-				 "\"%s\" is not a range: no bound on either side",
-				 text);
+			snprintf(
+			    err, errlen,
+			    "\"%s\" is not a range: no bound on either side",
+			    text);
 			return -1;
 		}
 		if (n == 0 && nr.hi_inf) {

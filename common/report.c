@@ -92,7 +92,8 @@ void report_perf(struct report *r, const struct perf *p)
 	/* Labels stay in [a-z0-9_] and unique: Icinga mangles other text. */
 	if (!p->label || !label_ok(p->label) || label_used(r, p->label) ||
 	    perf_format(item, sizeof item, p) < 0) {
-		vlog(1, "perfdata item '%s' dropped\n", p->label ? p->label : "");
+		vlog(1, "perfdata item '%s' dropped\n",
+		     p->label ? p->label : "");
 		return;
 	}
 	size_t need = strlen(item) + (r->perflen ? 1 : 0);
@@ -136,8 +137,9 @@ static void auto_summary(const struct report *r, enum state st, char *buf,
 	if (pos >= len)
 		buf[len - 1] = '\0';
 	if (!buf[0])
-		snprintf(buf, len, "%s", r->nitems ? "all checks passed" :
-						    "nothing was checked");
+		snprintf(buf, len, "%s",
+			 r->nitems ? "all checks passed"
+				   : "nothing was checked");
 }
 
 enum state report_print(const struct report *r, FILE *out)
@@ -152,9 +154,9 @@ enum state report_print(const struct report *r, FILE *out)
 		snprintf(summary, sizeof summary, "%s", r->summary);
 	else
 		auto_summary(r, st, summary, sizeof summary);
-	int n = snprintf(text, sizeof text, "%s %s - %s%s%s\n", r->label,
-			 state_name(st), summary, r->perflen ? " | " : "",
-			 r->perf);
+	int n =
+	    snprintf(text, sizeof text, "%s %s - %s%s%s\n", r->label,
+		     state_name(st), summary, r->perflen ? " | " : "", r->perf);
 	pos = n < 0 ? 0 : (size_t)n;
 	if (pos >= sizeof text - tail) {
 		pos = sizeof text - tail;

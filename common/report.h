@@ -14,11 +14,11 @@
 #include "perf.h"
 #include "status.h"
 
-#define REPORT_MAX_OUTPUT 4096
-#define REPORT_MAX_ITEMS 128
-#define REPORT_ITEM_LEN 240
+#define REPORT_MAX_OUTPUT  4096
+#define REPORT_MAX_ITEMS   128
+#define REPORT_ITEM_LEN	   240
 #define REPORT_SUMMARY_LEN 1024
-#define REPORT_PERF_LEN 1536
+#define REPORT_PERF_LEN	   1536
 
 struct report_item {
 	enum state state;
@@ -40,12 +40,12 @@ void report_init(struct report *r, const char *label);
 
 /* Adds one long-output line with its state. */
 void report_add(struct report *r, enum state st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Sets the first-line summary. Without one, the summary is the text of the
  * worst items joined with "; ". */
 void report_summary(struct report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Appends a perfdata item; an invalid or duplicate label is dropped. */
 void report_perf(struct report *r, const struct perf *p);

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
 const char *state_name(enum state st)
 {
@@ -34,7 +34,7 @@ enum state state_worst(enum state a, enum state b)
 int state_parse(const char *text, enum state *out)
 {
 	for (int i = 0; i <= STATE_UNKNOWN; i++) {
-		char digit[2] = { (char)('0' + i), 0 };
+		char digit[2] = {(char)('0' + i), 0};
 		if (!strcasecmp(text, names[i]) || !strcmp(text, digit)) {
 			*out = (enum state)i;
 			return 0;

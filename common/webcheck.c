@@ -21,7 +21,8 @@ void webcheck_add(struct webcheck_verdict *v, enum state st, bool quiet,
 		snprintf(v->worst, sizeof v->worst, "%s", text);
 	}
 	if (!quiet && n + 3 < sizeof v->all)
-		snprintf(v->all + n, sizeof v->all - n, "%s%s", n ? "; " : "", text);
+		snprintf(v->all + n, sizeof v->all - n, "%s%s", n ? "; " : "",
+			 text);
 }
 
 int webcheck_parse_codes(const char *arg, void *target, char *err, size_t len)
@@ -35,10 +36,12 @@ int webcheck_parse_codes(const char *arg, void *target, char *err, size_t len)
 	     tok = strtok_r(NULL, ",", &save)) {
 		const char *sp = strrchr(tok, ' ');
 		if (c->n == WEBCHECK_MAX_CODES) {
-			snprintf(err, len, "at most %d codes", WEBCHECK_MAX_CODES);
+			snprintf(err, len, "at most %d codes",
+				 WEBCHECK_MAX_CODES);
 			return -1;
 		}
-		if (num_long(sp ? sp + 1 : tok, 100, 599, &c->v[c->n], err, len) < 0)
+		if (num_long(sp ? sp + 1 : tok, 100, 599, &c->v[c->n], err,
+			     len) < 0)
 			return -1;
 		c->n++;
 	}
@@ -88,7 +91,8 @@ int webcheck_parse_days(const char *arg, void *target, char *err, size_t len)
 	if (parse_pair(arg, l, ',', err, len) < 0)
 		return -1;
 	if (l->hi < 0)
-		l->hi = 0; /* one value: WARNING below it, CRITICAL once expired */
+		l->hi =
+		    0; /* one value: WARNING below it, CRITICAL once expired */
 	if (l->hi > l->lo) {
 		snprintf(err, len, "\"%s\": CRIT days exceed WARN days", arg);
 		return -1;
@@ -99,7 +103,8 @@ int webcheck_parse_days(const char *arg, void *target, char *err, size_t len)
 int webcheck_regex(struct webcheck *w, const char *re, bool icase, char *err,
 		   size_t len)
 {
-	int rc = regcomp(&w->re, re, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
+	int rc = regcomp(&w->re, re,
+			 REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
 
 	if (rc) {
 		regerror(rc, &w->re, err, len);
@@ -116,19 +121,21 @@ static void judge_status(const struct webcheck *w, const struct http_xfer *x,
 	long c = x->status;
 	char phrase[100];
 
-	snprintf(phrase, sizeof phrase, "HTTP %ld%s%s", c, x->reason[0] ? " " : "",
-		 x->reason);
+	snprintf(phrase, sizeof phrase, "HTTP %ld%s%s", c,
+		 x->reason[0] ? " " : "", x->reason);
 	if (w->expect.n) {
 		for (size_t i = 0; i < w->expect.n; i++)
 			if (w->expect.v[i] == c)
 				return;
-		webcheck_add(v, STATE_CRITICAL, false, "%s is not an expected status",
-			     phrase);
+		webcheck_add(v, STATE_CRITICAL, false,
+			     "%s is not an expected status", phrase);
 	} else if (c >= 300 && c < 400) {
 		/* WEBCHECK_FOLLOW: the caller knows why it stopped here */
-		if (w->onredirect != STATE_OK && w->onredirect != WEBCHECK_FOLLOW)
+		if (w->onredirect != STATE_OK &&
+		    w->onredirect != WEBCHECK_FOLLOW)
 			webcheck_add(v, (enum state)w->onredirect, false,
-				     "redirect to %.120s", x->location[0] ? x->location : "nowhere");
+				     "redirect to %.120s",
+				     x->location[0] ? x->location : "nowhere");
 	} else if (c >= 400 && c < 500) {
 		webcheck_add(v, STATE_WARNING, true, "%s", phrase);
 	} else if (c < 200 || c >= 300) {
@@ -144,20 +151,26 @@ static void judge_body(const struct webcheck *w, const struct http_xfer *x,
 
 	for (size_t i = 0; i < w->nstrings; i++)
 		if (!http_body_has(x, w->strings[i]))
-			webcheck_add(v, STATE_CRITICAL, false, "string \"%.80s\" not "
-				     "found%s", w->strings[i], part);
+			webcheck_add(v, STATE_CRITICAL, false,
+				     "string \"%.80s\" not "
+				     "found%s",
+				     w->strings[i], part);
 	if (w->re_set) {
-		bool match = regexec(&w->re, x->body ? x->body : "", 0, NULL, 0) == 0;
+		bool match =
+		    regexec(&w->re, x->body ? x->body : "", 0, NULL, 0) == 0;
 		if (match == w->invert)
-			webcheck_add(v, STATE_CRITICAL, false, "pattern \"%.80s\" %s",
-				     w->re_text, match ? "found" : "not found");
+			webcheck_add(v, STATE_CRITICAL, false,
+				     "pattern \"%.80s\" %s", w->re_text,
+				     match ? "found" : "not found");
 	}
 	if (w->size.hi >= 0)
 		snprintf(hi, sizeof hi, "%ld", w->size.hi);
 	if (w->size.set && (x->body_bytes < w->size.lo ||
 			    (w->size.hi >= 0 && x->body_bytes > w->size.hi)))
-		webcheck_add(v, STATE_WARNING, false, "page size %lld B, not in "
-			     "%ld:%s", x->body_bytes, w->size.lo, hi);
+		webcheck_add(v, STATE_WARNING, false,
+			     "page size %lld B, not in "
+			     "%ld:%s",
+			     x->body_bytes, w->size.lo, hi);
 }
 
 static void judge_cert(const struct webcheck *w, const struct http_xfer *x,
@@ -167,12 +180,15 @@ static void judge_cert(const struct webcheck *w, const struct http_xfer *x,
 	    (x->fail == HTTP_FAIL_TLS && !x->tls.chain_ok))
 		return;
 	long days = http_tls_days_left(&x->tls, now);
-	enum state st = days < w->cert_days.hi ? STATE_CRITICAL :
-			days < w->cert_days.lo ? STATE_WARNING : STATE_OK;
+	enum state st = days < w->cert_days.hi	 ? STATE_CRITICAL
+			: days < w->cert_days.lo ? STATE_WARNING
+						 : STATE_OK;
 	if (days < 0)
-		webcheck_add(v, st, false, "certificate expired %ld days ago", -days);
+		webcheck_add(v, st, false, "certificate expired %ld days ago",
+			     -days);
 	else if (st != STATE_OK)
-		webcheck_add(v, st, false, "certificate expires in %ld days", days);
+		webcheck_add(v, st, false, "certificate expires in %ld days",
+			     days);
 }
 
 void webcheck_judge(const struct webcheck *w, const struct http_xfer *x,
@@ -183,19 +199,23 @@ void webcheck_judge(const struct webcheck *w, const struct http_xfer *x,
 		http_fail_text(x, what, sizeof what);
 		webcheck_add(v, STATE_CRITICAL, false, "%s", what);
 	} else {
-		bool stopped = w->onredirect == WEBCHECK_FOLLOW && x->status >= 300 &&
-			       x->status < 400;
+		bool stopped = w->onredirect == WEBCHECK_FOLLOW &&
+			       x->status >= 300 && x->status < 400;
 		judge_status(w, x, v);
-		if (!w->no_body && !stopped) /* a redirect's body is not the page */
+		if (!w->no_body &&
+		    !stopped) /* a redirect's body is not the page */
 			judge_body(w, x, v);
 		enum state ts = range_state(w->warn, w->crit, x->t_total);
 		if (ts != STATE_OK) {
 			char lim[40];
-			range_format(ts == STATE_CRITICAL ? w->crit : w->warn, lim,
-				     sizeof lim);
-			webcheck_add(v, ts, false, "response time %.3f s (%s "
-				     "threshold %s)", x->t_total, ts == STATE_CRITICAL ?
-				     "critical" : "warning", lim);
+			range_format(ts == STATE_CRITICAL ? w->crit : w->warn,
+				     lim, sizeof lim);
+			webcheck_add(
+			    v, ts, false,
+			    "response time %.3f s (%s "
+			    "threshold %s)",
+			    x->t_total,
+			    ts == STATE_CRITICAL ? "critical" : "warning", lim);
 		}
 	}
 	judge_cert(w, x, now, v);
@@ -206,20 +226,20 @@ void webcheck_summary(const struct http_xfer *x, char *buf, size_t len)
 	if (x->fail != HTTP_FAIL_NONE)
 		snprintf(buf, len, "no response");
 	else
-		snprintf(buf, len, "HTTP %ld%s%.60s, %lld B in %.3f s", x->status,
-			 x->reason[0] ? " " : "", x->reason, x->body_bytes,
-			 x->t_total);
+		snprintf(buf, len, "HTTP %ld%s%.60s, %lld B in %.3f s",
+			 x->status, x->reason[0] ? " " : "", x->reason,
+			 x->body_bytes, x->t_total);
 }
 
 void webcheck_cert_diff(const struct http_tls *a, const struct http_tls *b,
 			char *buf, size_t len, bool *identity)
 {
-	const char *names[] = { "subject", "SAN", "issuer", "notAfter", "serial" };
-	bool diff[] = { strcmp(a->subject, b->subject) != 0,
-			strcmp(a->san, b->san) != 0,
-			strcmp(a->issuer, b->issuer) != 0,
-			a->not_after != b->not_after,
-			strcmp(a->serial, b->serial) != 0 };
+	const char *names[] = {"subject", "SAN", "issuer", "notAfter",
+			       "serial"};
+	bool diff[] = {
+	    strcmp(a->subject, b->subject) != 0, strcmp(a->san, b->san) != 0,
+	    strcmp(a->issuer, b->issuer) != 0, a->not_after != b->not_after,
+	    strcmp(a->serial, b->serial) != 0};
 	size_t pos = 0;
 
 	if (len)
@@ -228,7 +248,8 @@ void webcheck_cert_diff(const struct http_tls *a, const struct http_tls *b,
 	for (size_t i = 0; i < 5; i++) {
 		if (!diff[i])
 			continue;
-		int n = snprintf(buf + pos, len - pos, "%s%s", pos ? ", " : "", names[i]);
+		int n = snprintf(buf + pos, len - pos, "%s%s", pos ? ", " : "",
+				 names[i]);
 		if (n < 0 || (size_t)n >= len - pos)
 			break;
 		pos += (size_t)n;

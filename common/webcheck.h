@@ -17,7 +17,7 @@
 #include "status.h"
 
 #define WEBCHECK_MAX_CODES 32
-#define WEBCHECK_FOLLOW 4 /* onredirect: after the four states */
+#define WEBCHECK_FOLLOW	   4 /* onredirect: after the four states */
 
 struct webcheck_codes {
 	long v[WEBCHECK_MAX_CODES];
@@ -35,7 +35,7 @@ struct webcheck {
 	int onredirect;		      /* enum state, or WEBCHECK_FOLLOW */
 	const char *const *strings;   /* each must be in the body */
 	size_t nstrings;
-	const char *re_text;	      /* as given, for the message */
+	const char *re_text; /* as given, for the message */
 	regex_t re;
 	bool re_set, invert;
 	struct webcheck_limits size;	  /* body bytes, WARNING outside */

@@ -35,7 +35,7 @@
 #include "webcheck.h"
 
 #define MAX_PINS 16
-#define URL_LEN DUALSTACK_URL_LEN
+#define URL_LEN	 DUALSTACK_URL_LEN
 
 enum { CMP_STATUS = 1, CMP_BODY = 2, CMP_CERT = 4, CMP_ALL = 7 };
 
@@ -46,7 +46,7 @@ struct pins {
 
 struct opts {
 	const char *uri, *regex, *iregex, *user_agent, *method, *post, *ca_file,
-		*proxy;
+	    *proxy;
 	long port, max_redirs, max_delta_ms, stall_ms;
 	bool ssl, sni, insecure, no_compare, all_addresses, perf_phases;
 	struct opt_list strings, headers;
@@ -60,11 +60,11 @@ struct opts {
 };
 
 static struct opts o = {
-	.max_redirs = 10,
-	.max_delta_ms = -1,
-	.compare = CMP_ALL,
-	.no_aaaa = STATE_WARNING,
-	.no_a = STATE_WARNING,
+    .max_redirs = 10,
+    .max_delta_ms = -1,
+    .compare = CMP_ALL,
+    .no_aaaa = STATE_WARNING,
+    .no_a = STATE_WARNING,
 };
 static struct std_opts std;
 
@@ -78,7 +78,8 @@ static int parse_pin(const char *arg, void *target, char *err, size_t len)
 		return -1;
 	}
 	if (addr_parse_literal(arg, &p->a[p->n], &sl) < 0) {
-		snprintf(err, len, "\"%s\" is not an IPv4 or IPv6 address", arg);
+		snprintf(err, len, "\"%s\" is not an IPv4 or IPv6 address",
+			 arg);
 		return -1;
 	}
 	p->n++;
@@ -87,7 +88,7 @@ static int parse_pin(const char *arg, void *target, char *err, size_t len)
 
 static int parse_compare(const char *arg, void *target, char *err, size_t len)
 {
-	static const char *const names[] = { "status", "body", "cert" };
+	static const char *const names[] = {"status", "body", "cert"};
 	int *mask = target;
 	char buf[128];
 
@@ -99,7 +100,9 @@ static int parse_compare(const char *arg, void *target, char *err, size_t len)
 		while (i < 3 && strcmp(tok, names[i]))
 			i++;
 		if (i == 3) {
-			snprintf(err, len, "\"%s\" is not one of status, body, cert", tok);
+			snprintf(err, len,
+				 "\"%s\" is not one of status, body, cert",
+				 tok);
 			return -1;
 		}
 		*mask |= 1 << i;
@@ -109,6 +112,8 @@ static int parse_compare(const char *arg, void *target, char *err, size_t len)
 	return *mask ? 0 : -1;
 }
 
+/* The option table is aligned by hand: one option, one block. */
+/* clang-format off */
 static const struct opt_def opts[] = {
 	{ .sname = 'I', .lname = "ip", .type = OPT_CUSTOM, .target = &o.pins,
 	  .arg = "ADDRESS", .parse = parse_pin,
@@ -206,17 +211,19 @@ static const struct opt_def opts[] = {
 	  .help = "Add DNS, connect, TLS and first-byte times per family to "
 		  "the perfdata." },
 };
+/* clang-format on */
 
 /* -H, -p, -S and -u (a path, or a whole URL standing in for them) -> url. */
 static int make_url(const struct std_opts *s, char *err, size_t len)
 {
-	struct http_url u = { .tls = o.ssl, .path = "/" };
+	struct http_url u = {.tls = o.ssl, .path = "/"};
 
 	if (o.uri && strstr(o.uri, "://")) {
 		if (http_url_split(o.uri, &u, err, len) < 0)
 			return -1;
 		if (o.ssl && !u.tls) {
-			snprintf(err, len, "-S contradicts the http:// URL in -u");
+			snprintf(err, len,
+				 "-S contradicts the http:// URL in -u");
 			return -1;
 		}
 		if (s->host_set && strcasecmp(s->host.name, u.host)) {
@@ -225,7 +232,8 @@ static int make_url(const struct std_opts *s, char *err, size_t len)
 		}
 		u.port = o.port ? o.port : u.port;
 	} else if (o.uri && o.uri[0] != '/') {
-		snprintf(err, len, "a path starts with /, a URL with http(s)://");
+		snprintf(err, len,
+			 "a path starts with /, a URL with http(s)://");
 		return -1;
 	} else {
 		snprintf(u.path, sizeof u.path, "%s", o.uri ? o.uri : "/");
@@ -234,9 +242,11 @@ static int make_url(const struct std_opts *s, char *err, size_t len)
 	if (s->host_set)
 		snprintf(u.host, sizeof u.host, "%s", s->host.name);
 	else if (!u.host[0] && o.pins.n)
-		addr_format((const struct sockaddr *)&o.pins.a[0], u.host, sizeof u.host);
+		addr_format((const struct sockaddr *)&o.pins.a[0], u.host,
+			    sizeof u.host);
 	if (!u.host[0]) {
-		snprintf(err, len, "-H is required (or -I, or a whole URL in -u)");
+		snprintf(err, len,
+			 "-H is required (or -I, or a whole URL in -u)");
 		return -1;
 	}
 	snprintf(o.name, sizeof o.name, "%s", u.host);
@@ -254,10 +264,13 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 		return -1;
 	}
 	for (size_t i = 0; i < o.pins.n; i++)
-		if (s->family != AF_UNSPEC && o.pins.a[i].ss_family != s->family) {
-			snprintf(err, len, "option -I: %s is not an %s address",
-				 addr_format((const struct sockaddr *)&o.pins.a[i], a, sizeof a),
-				 addr_family_name(s->family));
+		if (s->family != AF_UNSPEC &&
+		    o.pins.a[i].ss_family != s->family) {
+			snprintf(
+			    err, len, "option -I: %s is not an %s address",
+			    addr_format((const struct sockaddr *)&o.pins.a[i],
+					a, sizeof a),
+			    addr_family_name(s->family));
 			return -1;
 		}
 	if (o.regex && o.iregex) {
@@ -282,44 +295,44 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 }
 
 static const struct plugin plugin = {
-	.name = "check_dualstack_http",
-	.label = "DUALSTACK_HTTP",
-	.purpose = "Checks a web site over IPv4 and over IPv6 at once, address "
-		   "by address, and names the family that is broken and how.",
-	.description =
-		"Resolves A and AAAA concurrently, fetches the page from the "
-		"first address of each family (every address with "
-		"--all-addresses) at the same time, each transfer pinned to its "
-		"address while Host and SNI stay the name, and judges each: "
-		"connection, TLS, status, content, size and time. A transfer "
-		"that starts and then stops is reported as stalled (typical of "
-		"a Path MTU Discovery blackhole), not as a timeout. Then it "
-		"compares the families: status, content and certificate must "
-		"match, and IPv6 must not be much slower (--max-delta).\n\n"
-		"A published family that fails is CRITICAL even when the other "
-		"works: clients that try it first wait, and IPv6-only clients "
-		"fail.",
-	.usage = "-H HOST [-S] [-u URI] [-s STRING]... [options]",
-	.examples =
-		"check_dualstack_http -H www.example.com -s Welcome\n"
-		"  both families must serve a page containing Welcome\n"
-		"check_dualstack_http -H www.example.com -S -C 21,7 --max-delta 200\n"
-		"  over HTTPS; the certificate valid for 3 more weeks; IPv6 within "
-		"200 ms of IPv4\n"
-		"check_dualstack_http -H www.example.com -u /large.html -s END\n"
-		"  a large page: a transfer that stalls over one family is named "
-		"as such (Path MTU Discovery blackhole)\n"
-		"check_dualstack_http -H www.example.com -I 2001:db8::80 -I "
-		"192.0.2.80\n"
-		"  these two servers, with the name as Host and SNI\n",
-	.std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
-	.host_help = "Host name (Host header and TLS SNI) whose A and AAAA "
-		     "records are checked, or an address.",
-	.warn_help = "Response time in seconds, per address, that gives WARNING.",
-	.crit_help = "Response time in seconds, per address, that gives CRITICAL.",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.validate = validate,
+    .name = "check_dualstack_http",
+    .label = "DUALSTACK_HTTP",
+    .purpose = "Checks a web site over IPv4 and over IPv6 at once, address "
+	       "by address, and names the family that is broken and how.",
+    .description =
+	"Resolves A and AAAA concurrently, fetches the page from the "
+	"first address of each family (every address with "
+	"--all-addresses) at the same time, each transfer pinned to its "
+	"address while Host and SNI stay the name, and judges each: "
+	"connection, TLS, status, content, size and time. A transfer "
+	"that starts and then stops is reported as stalled (typical of "
+	"a Path MTU Discovery blackhole), not as a timeout. Then it "
+	"compares the families: status, content and certificate must "
+	"match, and IPv6 must not be much slower (--max-delta).\n\n"
+	"A published family that fails is CRITICAL even when the other "
+	"works: clients that try it first wait, and IPv6-only clients "
+	"fail.",
+    .usage = "-H HOST [-S] [-u URI] [-s STRING]... [options]",
+    .examples =
+	"check_dualstack_http -H www.example.com -s Welcome\n"
+	"  both families must serve a page containing Welcome\n"
+	"check_dualstack_http -H www.example.com -S -C 21,7 --max-delta 200\n"
+	"  over HTTPS; the certificate valid for 3 more weeks; IPv6 within "
+	"200 ms of IPv4\n"
+	"check_dualstack_http -H www.example.com -u /large.html -s END\n"
+	"  a large page: a transfer that stalls over one family is named "
+	"as such (Path MTU Discovery blackhole)\n"
+	"check_dualstack_http -H www.example.com -I 2001:db8::80 -I "
+	"192.0.2.80\n"
+	"  these two servers, with the name as Host and SNI\n",
+    .std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
+    .host_help = "Host name (Host header and TLS SNI) whose A and AAAA "
+		 "records are checked, or an address.",
+    .warn_help = "Response time in seconds, per address, that gives WARNING.",
+    .crit_help = "Response time in seconds, per address, that gives CRITICAL.",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .validate = validate,
 };
 
 /* What was seen: the DNS queries and every address's transfers. */
@@ -331,10 +344,16 @@ static void run(struct dualstack_fetch *f, const struct std_opts *s)
 	char err[256];
 
 	ho = (struct http_opts){
-		.method = o.method, .post = o.post, .headers = o.headers.v,
-		.nheaders = o.headers.n, .user_agent = o.user_agent,
-		.ca_file = o.ca_file, .insecure = o.insecure, .proxy = o.proxy,
-		.version = (enum http_version)o.http_version, .stall_ms = o.stall_ms,
+	    .method = o.method,
+	    .post = o.post,
+	    .headers = o.headers.v,
+	    .nheaders = o.headers.n,
+	    .user_agent = o.user_agent,
+	    .ca_file = o.ca_file,
+	    .insecure = o.insecure,
+	    .proxy = o.proxy,
+	    .version = (enum http_version)o.http_version,
+	    .stall_ms = o.stall_ms,
 	};
 	f->url = o.url;
 	f->name = o.name;
@@ -360,7 +379,8 @@ static const struct dualstack_target *cert_ref(const struct dualstack_fetch *f,
 		return NULL;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < f->nt; i++)
-			if (f->t[i].x.tls.seen && (pass || f->t[i].family == AF_INET))
+			if (f->t[i].x.tls.seen &&
+			    (pass || f->t[i].family == AF_INET))
 				return &f->t[i];
 	return NULL;
 }
@@ -371,7 +391,7 @@ static struct webcheck_verdict judge_target(const struct dualstack_target *t,
 					    const struct opts *op, time_t now,
 					    char *line, size_t len)
 {
-	struct webcheck_verdict v = { .st = STATE_OK };
+	struct webcheck_verdict v = {.st = STATE_OK};
 	char a[64], what[120], cert[300], diff[80];
 	bool identity;
 
@@ -380,22 +400,28 @@ static struct webcheck_verdict judge_target(const struct dualstack_target *t,
 		webcheck_add(&v, STATE_CRITICAL, false, "%s", t->lost);
 	else if (op->wc.onredirect == WEBCHECK_FOLLOW && !t->x.fail &&
 		 t->x.status >= 300 && t->x.status < 400)
-		webcheck_add(&v, STATE_WARNING, false, "redirect to %.120s not "
-			     "followed: %d redirects already", t->x.location, t->hops);
+		webcheck_add(&v, STATE_WARNING, false,
+			     "redirect to %.120s not "
+			     "followed: %d redirects already",
+			     t->x.location, t->hops);
 	if (ref && ref != t && t->x.tls.seen) {
-		webcheck_cert_diff(&ref->x.tls, &t->x.tls, diff, sizeof diff, &identity);
+		webcheck_cert_diff(&ref->x.tls, &t->x.tls, diff, sizeof diff,
+				   &identity);
 		if (diff[0])
-			webcheck_add(&v, identity ? STATE_CRITICAL : STATE_WARNING, false,
-				     "certificate differs from the one at %s (%s)",
-				     dualstack_addr(&ref->addr, a, sizeof a), diff);
+			webcheck_add(
+			    &v, identity ? STATE_CRITICAL : STATE_WARNING,
+			    false,
+			    "certificate differs from the one at %s (%s)",
+			    dualstack_addr(&ref->addr, a, sizeof a), diff);
 	}
 	webcheck_summary(&t->x, what, sizeof what);
 	http_tls_text(&t->x.tls, cert, sizeof cert);
 	/* the report caps each line; what does not fit is dropped */
-	if (snprintf(line, len, "%s %s: %s%s%s%s%s", addr_family_name(t->family),
-		     dualstack_addr(&t->addr, a, sizeof a), t->x.fail ? "" : what,
-		     !t->x.fail && v.all[0] ? "; " : "", v.all,
-		     cert[0] ? "; certificate " : "", cert) < 0)
+	if (snprintf(line, len, "%s %s: %s%s%s%s%s",
+		     addr_family_name(t->family),
+		     dualstack_addr(&t->addr, a, sizeof a),
+		     t->x.fail ? "" : what, !t->x.fail && v.all[0] ? "; " : "",
+		     v.all, cert[0] ? "; certificate " : "", cert) < 0)
 		line[0] = '\0';
 	return v;
 }
@@ -406,42 +432,50 @@ static double phase(double t)
 }
 
 static void perfdata(const struct dualstack_fetch *f,
-		     const struct dualstack_family fam[2], const struct opts *op,
-		     struct report *rep)
+		     const struct dualstack_family fam[2],
+		     const struct opts *op, struct report *rep)
 {
 	static const char *const lbl[][6] = {
-		{ "time_v4", "size_v4", "dns_v4", "connect_v4", "tls_v4", "firstbyte_v4" },
-		{ "time_v6", "size_v6", "dns_v6", "connect_v6", "tls_v6", "firstbyte_v6" },
+	    {"time_v4", "size_v4", "dns_v4", "connect_v4", "tls_v4",
+	     "firstbyte_v4"},
+	    {"time_v6", "size_v6", "dns_v6", "connect_v6", "tls_v6",
+	     "firstbyte_v6"},
 	};
 
 	for (int k = 0; k < 2; k++)
 		for (int i = 0; i < 2; i++) {
 			if (!fam[i].in_play)
 				continue;
-			double v = k == 1 && fam[i].ok ? (double)fam[i].ok->body_bytes : NAN;
+			double v = k == 1 && fam[i].ok
+				       ? (double)fam[i].ok->body_bytes
+				       : NAN;
 			/* time: the slowest address that answered */
 			for (size_t j = 0; k == 0 && j < f->nt; j++)
-				if (dualstack_index(f->t[j].family) == i && !f->t[j].x.fail &&
+				if (dualstack_index(f->t[j].family) == i &&
+				    !f->t[j].x.fail &&
 				    !(f->t[j].x.t_total <= v))
 					v = f->t[j].x.t_total;
 			/* no answer, no number: an unknown value is left out */
 			if (!isnan(v))
-				report_perf(rep, &(struct perf){ lbl[i][k], v, k ? "B" : "s",
-							       k ? NULL : op->wc.warn,
-							       k ? NULL : op->wc.crit, 0, NAN });
+				report_perf(
+				    rep, &(struct perf){
+					     lbl[i][k], v, k ? "B" : "s",
+					     k ? NULL : op->wc.warn,
+					     k ? NULL : op->wc.crit, 0, NAN});
 		}
 	for (int i = 0; op->perf_phases && i < 2; i++) {
 		if (!fam[i].in_play)
 			continue;
 		const struct dualstack_target *t = dualstack_first(f, i, false);
 		const struct http_xfer *x = t ? &t->x : NULL;
-		double ph[] = { f->q[i].elapsed_s, x ? phase(x->t_connect) : NAN,
-				x ? phase(x->t_tls) : NAN,
-				x ? phase(x->t_first_byte) : NAN };
+		double ph[] = {f->q[i].elapsed_s, x ? phase(x->t_connect) : NAN,
+			       x ? phase(x->t_tls) : NAN,
+			       x ? phase(x->t_first_byte) : NAN};
 		for (int k = 0; k < 4; k++)
 			if (!isnan(ph[k]) && (k != 0 || f->asked[i]))
-				report_perf(rep, &(struct perf){ lbl[i][2 + k], ph[k],
-							       "s", NULL, NULL, 0, NAN });
+				report_perf(rep, &(struct perf){
+						     lbl[i][2 + k], ph[k], "s",
+						     NULL, NULL, 0, NAN});
 	}
 }
 
@@ -454,23 +488,25 @@ static void judge_dns(const struct dualstack_fetch *f, int i,
 
 	fam->v = dualstack_dns_verdict(f, i, i ? op->no_aaaa : op->no_a);
 	if (q->outcome != DNS_ANSWER) {
-		report_add(rep, fam->v.st, "DNS %s %s: %s", dns_type_name(q->type),
-			   q->name, fam->v.worst);
+		report_add(rep, fam->v.st, "DNS %s %s: %s",
+			   dns_type_name(q->type), q->name, fam->v.worst);
 		return;
 	}
 	for (size_t k = 0; k < q->naddrs; k++) {
 		size_t n = strlen(list);
 		snprintf(list + n, sizeof list - n, "%s%s", k ? ", " : "",
-			 addr_format((const struct sockaddr *)&q->addrs[k], a, sizeof a));
+			 addr_format((const struct sockaddr *)&q->addrs[k], a,
+				     sizeof a));
 	}
-	report_add(rep, STATE_OK, "DNS %s %s: %s in %.3f s", dns_type_name(q->type),
-		   q->name, list, q->elapsed_s);
+	report_add(rep, STATE_OK, "DNS %s %s: %s in %.3f s",
+		   dns_type_name(q->type), q->name, list, q->elapsed_s);
 }
 
 static void judge(const struct dualstack_fetch *f, const struct opts *op,
 		  time_t now, struct report *rep)
 {
-	struct dualstack_family fam[2] = { { .v.st = STATE_OK }, { .v.st = STATE_OK } };
+	struct dualstack_family fam[2] = {{.v.st = STATE_OK},
+					  {.v.st = STATE_OK}};
 	const struct dualstack_target *ref = cert_ref(f, op);
 	char line[REPORT_ITEM_LEN], sum[REPORT_SUMMARY_LEN];
 
@@ -482,17 +518,19 @@ static void judge(const struct dualstack_fetch *f, const struct opts *op,
 		struct dualstack_family *fa = &fam[dualstack_index(t->family)];
 		if (dualstack_index(t->family) != (k >= f->nt))
 			continue; /* IPv4 lines first, then IPv6 */
-		struct webcheck_verdict v = judge_target(t, ref, op, now, line, sizeof line);
+		struct webcheck_verdict v =
+		    judge_target(t, ref, op, now, line, sizeof line);
 		report_add(rep, v.st, "%s", line);
 		fa->works |= v.st != STATE_CRITICAL;
 		if (!fa->ok && !t->x.fail)
 			fa->ok = &t->x;
-		if (!fa->count++ || (v.st != fa->v.st && state_worst(fa->v.st, v.st) == v.st)) {
+		if (!fa->count++ ||
+		    (v.st != fa->v.st && state_worst(fa->v.st, v.st) == v.st)) {
 			fa->v = v;
 			dualstack_addr(&t->addr, fa->where, sizeof fa->where);
 		}
 	}
-	struct webcheck_verdict cmp = { .st = STATE_OK };
+	struct webcheck_verdict cmp = {.st = STATE_OK};
 	if (!op->no_compare)
 		cmp = dualstack_compare(f, op->compare & CMP_STATUS,
 					op->compare & CMP_BODY, rep);

@@ -38,10 +38,17 @@ static struct opts {
 	const char *uri, *send;
 	enum state unreachable;
 } o = {
-	.mode = MODE_ICMP, .port = 80, .min_size = 576, .retries = 1,
-	.stall_ms = 2000, .uri = "/", .unreachable = STATE_UNKNOWN,
+    .mode = MODE_ICMP,
+    .port = 80,
+    .min_size = 576,
+    .retries = 1,
+    .stall_ms = 2000,
+    .uri = "/",
+    .unreachable = STATE_UNKNOWN,
 };
 
+/* The option table is aligned by hand: one option, one block. */
+/* clang-format off */
 static const struct opt_def opts[] = {
 	{ .lname = "mode", .type = OPT_CHOICE, .target = &o.mode, .arg = "MODE",
 	  .choices = "icmp|tcp",
@@ -83,6 +90,7 @@ static const struct opt_def opts[] = {
 	  .help = "State when the host answers no echo at all (default "
 		  "unknown: the MTU question has no answer)." },
 };
+/* clang-format on */
 
 static int validate(const struct std_opts *std, char *err, size_t len)
 {
@@ -93,8 +101,9 @@ static int validate(const struct std_opts *std, char *err, size_t len)
 	}
 	if (o.max_size && o.max_size < (long)PMTU_V6_MIN &&
 	    std->family != AF_INET) {
-		snprintf(err, len, "--max-size %ld is below 1280, the IPv6 "
-				   "minimum MTU (use -4 for IPv4 alone)",
+		snprintf(err, len,
+			 "--max-size %ld is below 1280, the IPv6 "
+			 "minimum MTU (use -4 for IPv4 alone)",
 			 o.max_size);
 		return -1;
 	}
@@ -102,36 +111,36 @@ static int validate(const struct std_opts *std, char *err, size_t len)
 }
 
 static const struct plugin plugin = {
-	.name = "check_pmtu",
-	.label = "PMTU",
-	.purpose = "Finds the path MTU and tells a working path from a PMTUD "
-		   "blackhole or ICMP size screening.",
-	.description =
-		"icmp mode sends echo requests with don't-fragment: a small one, "
-		"1024 and 1280 bytes and the interface MTU at once, then follows "
-		"each Packet Too Big, or narrows lost sizes down six at a time. "
-		"1280 bytes must pass on IPv6. Sizes lost with no Packet Too Big "
-		"are a PMTUD blackhole; 1024 passing where 1280 vanishes is ICMP "
-		"size screening.\n\n"
-		"tcp mode fetches a large response twice at once: with the "
-		"normal MSS and with TCP_MAXSEG 1220 (IPv6) / 1240 (IPv4). If "
-		"only the clamped one arrives, Packet Too Big does not reach "
-		"the server.\n\n"
-		"Both families are checked at once when the name has both. "
-		"Perfdata labels are IPv6's unless they end in _v4.",
-	.usage = "-H HOST [-4|-6] [--mode icmp|tcp] [-w RANGE] [-c RANGE]",
-	.examples = "check_pmtu -H www.example.com -w 1400: -c 1280:\n"
-		    "  path MTU of both families; warn below 1400\n"
-		    "check_pmtu -H www.example.com --mode tcp -u /large.html\n"
-		    "  is a large page stuck without a small MSS?\n",
-	.std = STD_HOST | STD_HOST_REQUIRED | STD_FAMILY | STD_THRESHOLDS,
-	.host_help = "The host to probe: a name (A and AAAA are resolved and "
-		     "checked separately) or an address.",
-	.warn_help = "Range on the discovered path MTU in bytes, e.g. 1400:.",
-	.crit_help = "Range on the discovered path MTU in bytes, e.g. 1280:.",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.validate = validate,
+    .name = "check_pmtu",
+    .label = "PMTU",
+    .purpose = "Finds the path MTU and tells a working path from a PMTUD "
+	       "blackhole or ICMP size screening.",
+    .description =
+	"icmp mode sends echo requests with don't-fragment: a small one, "
+	"1024 and 1280 bytes and the interface MTU at once, then follows "
+	"each Packet Too Big, or narrows lost sizes down six at a time. "
+	"1280 bytes must pass on IPv6. Sizes lost with no Packet Too Big "
+	"are a PMTUD blackhole; 1024 passing where 1280 vanishes is ICMP "
+	"size screening.\n\n"
+	"tcp mode fetches a large response twice at once: with the "
+	"normal MSS and with TCP_MAXSEG 1220 (IPv6) / 1240 (IPv4). If "
+	"only the clamped one arrives, Packet Too Big does not reach "
+	"the server.\n\n"
+	"Both families are checked at once when the name has both. "
+	"Perfdata labels are IPv6's unless they end in _v4.",
+    .usage = "-H HOST [-4|-6] [--mode icmp|tcp] [-w RANGE] [-c RANGE]",
+    .examples = "check_pmtu -H www.example.com -w 1400: -c 1280:\n"
+		"  path MTU of both families; warn below 1400\n"
+		"check_pmtu -H www.example.com --mode tcp -u /large.html\n"
+		"  is a large page stuck without a small MSS?\n",
+    .std = STD_HOST | STD_HOST_REQUIRED | STD_FAMILY | STD_THRESHOLDS,
+    .host_help = "The host to probe: a name (A and AAAA are resolved and "
+		 "checked separately) or an address.",
+    .warn_help = "Range on the discovered path MTU in bytes, e.g. 1400:.",
+    .crit_help = "Range on the discovered path MTU in bytes, e.g. 1280:.",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .validate = validate,
 };
 
 /* One in-flight size: its echo and how many times it was sent. */
@@ -183,9 +192,12 @@ static void plan(struct facts *fx, struct fam *f);
 
 static void record(struct fam *f, struct attempt *a, enum pmtu_res res)
 {
-	struct pmtu_size r = { .size = a->p.size, .res = res,
-			       .mtu = a->p.mtu, .local = a->p.local,
-			       .rtt_s = a->p.rtt_s, .from = a->p.from };
+	struct pmtu_size r = {.size = a->p.size,
+			      .res = res,
+			      .mtu = a->p.mtu,
+			      .local = a->p.local,
+			      .rtt_s = a->p.rtt_s,
+			      .from = a->p.from};
 
 	if (res == PMTU_FAILED)
 		icmp_outcome_text(&a->p, r.detail, sizeof r.detail);
@@ -205,16 +217,18 @@ static void probe_done(struct icmp_probe *p)
 	vlog(2, "%s %u bytes: %s\n", addr_family_name(f->family), p->size,
 	     icmp_outcome_text(p, t, sizeof t));
 	if (fx->stopping)
-		return; /* stays in flight: "not answered before the deadline" */
+		return; /* stays in flight: "not answered before the deadline"
+			 */
 	if (p->outcome == ICMP_REPLY) {
 		if (fx->rtt_s <= 0 || p->rtt_s < fx->rtt_s)
 			fx->rtt_s = p->rtt_s;
 		/* Probes sent before any RTT was known need not wait 1 s. */
 		for (size_t k = 0; k < fx->n; k++)
-			for (size_t i = 0; i < sizeof f->at / sizeof f->at[0]; i++)
+			for (size_t i = 0; i < sizeof f->at / sizeof f->at[0];
+			     i++)
 				if (fx->fam[k].at[i].used)
 					fx->fam[k].at[i].p.timeout_ms =
-						try_timeout_ms(fx);
+					    try_timeout_ms(fx);
 		record(f, a, PMTU_PASSED);
 	} else if (p->outcome == ICMP_ERROR) {
 		record(f, a, icmp_is_too_big(p) ? PMTU_TOO_BIG : PMTU_FAILED);
@@ -251,9 +265,11 @@ static void plan(struct facts *fx, struct fam *f)
 		a->used = true;
 		a->f = f;
 		a->tries = 1;
-		a->p = (struct icmp_probe){ .dst = f->dst, .size = sizes[i],
-					    .timeout_ms = try_timeout_ms(fx),
-					    .done = probe_done, .arg = a };
+		a->p = (struct icmp_probe){.dst = f->dst,
+					   .size = sizes[i],
+					   .timeout_ms = try_timeout_ms(fx),
+					   .done = probe_done,
+					   .arg = a};
 		deadline_step("%s probe of %u bytes to %s",
 			      addr_family_name(f->family), sizes[i], f->host);
 		icmp_send(f->sock, &a->p);
@@ -282,8 +298,9 @@ static bool all_over(void *arg)
 	for (size_t i = 0; i < fx->n; i++) {
 		if (o.mode == MODE_ICMP && !fx->fam[i].over)
 			return false;
-		if (o.mode == MODE_TCP && (fx->fam[i].normal.end == FETCH_RUNNING ||
-					   fx->fam[i].clamped.end == FETCH_RUNNING))
+		if (o.mode == MODE_TCP &&
+		    (fx->fam[i].normal.end == FETCH_RUNNING ||
+		     fx->fam[i].clamped.end == FETCH_RUNNING))
 			return false;
 	}
 	return true;
@@ -295,14 +312,16 @@ static void run_icmp(struct facts *fx)
 		struct fam *f = &fx->fam[i];
 		int k = f->family == AF_INET6 ? 0 : 1;
 		if (!early[k])
-			report_die(plugin.label, STATE_UNKNOWN, "%s", early_err[k]);
+			report_die(plugin.label, STATE_UNKNOWN, "%s",
+				   early_err[k]);
 		f->sock = early[k];
 		f->iface_mtu = pmtu_iface_mtu(&f->dst, f->ifname);
 		f->cached = pmtu_cached(&f->dst);
-		unsigned max = o.max_size ? (unsigned)o.max_size
-			       : f->iface_mtu ? f->iface_mtu : 1500;
-		unsigned min = f->family == AF_INET6 ? PMTU_V6_MIN
-						     : (unsigned)o.min_size;
+		unsigned max = o.max_size     ? (unsigned)o.max_size
+			       : f->iface_mtu ? f->iface_mtu
+					      : 1500;
+		unsigned min =
+		    f->family == AF_INET6 ? PMTU_V6_MIN : (unsigned)o.min_size;
 		/* An interface below min: min fails locally, and says so. */
 		pmtu_init(&f->s, f->family, ICMP_DEFAULT_SIZE(f->family), min,
 			  max < min ? min : max);
@@ -322,33 +341,42 @@ static void run_icmp(struct facts *fx)
 static void run_tcp(struct facts *fx, const struct std_opts *std)
 {
 	char hosthdr[300];
-	snprintf(hosthdr, sizeof hosthdr, std->host.literal &&
-			 std->host.family == AF_INET6 ? "[%s]:%ld" : "%s:%ld",
+	snprintf(hosthdr, sizeof hosthdr,
+		 std->host.literal && std->host.family == AF_INET6 ? "[%s]:%ld"
+								   : "%s:%ld",
 		 std->host.name, o.port);
 	if (o.port == 80)
 		*strrchr(hosthdr, ':') = '\0';
-	fx->reqlen = pmtu_request(fx->req, sizeof fx->req, o.send, o.uri,
-				  hosthdr);
+	fx->reqlen =
+	    pmtu_request(fx->req, sizeof fx->req, o.send, o.uri, hosthdr);
 	if (!fx->reqlen)
-		report_die(plugin.label, STATE_UNKNOWN, "-u or --send is too long");
+		report_die(plugin.label, STATE_UNKNOWN,
+			   "-u or --send is too long");
 	for (size_t i = 0; i < fx->n; i++) {
 		struct fam *f = &fx->fam[i];
-		struct pmtu_fetch *two[2] = { &f->normal, &f->clamped };
+		struct pmtu_fetch *two[2] = {&f->normal, &f->clamped};
 		for (int k = 0; k < 2; k++) {
 			*two[k] = (struct pmtu_fetch){
-				.dst = f->dst, .req = fx->req, .reqlen = fx->reqlen,
-				.stall_ms = o.stall_ms, .fd = -1,
-				.mss = k == 0 ? 0 : f->family == AF_INET6 ? 1220 : 1240,
+			    .dst = f->dst,
+			    .req = fx->req,
+			    .reqlen = fx->reqlen,
+			    .stall_ms = o.stall_ms,
+			    .fd = -1,
+			    .mss = k == 0		   ? 0
+				   : f->family == AF_INET6 ? 1220
+							   : 1240,
 			};
 			addr_set_port((struct sockaddr *)&two[k]->dst,
 				      (unsigned)o.port);
 			pmtu_fetch_start(two[k], &fx->loop);
 			if (loop_add_timer(&fx->loop, pmtu_fetch_next_ms,
 					   pmtu_fetch_fire, two[k]))
-				report_die(plugin.label, STATE_UNKNOWN, "no loop room");
+				report_die(plugin.label, STATE_UNKNOWN,
+					   "no loop room");
 		}
 	}
-	deadline_step("fetching %s with MSS normal and clamped", std->host.name);
+	deadline_step("fetching %s with MSS normal and clamped",
+		      std->host.name);
 	if (!loop_run(&fx->loop, all_over, fx, -1))
 		for (size_t i = 0; i < fx->n; i++) {
 			pmtu_fetch_finish(&fx->fam[i].normal);
@@ -376,7 +404,7 @@ static void add_fam(struct facts *fx, const struct std_opts *std,
 static void resolve(struct facts *fx, const struct std_opts *std)
 {
 	static struct dns_query q[2];
-	int fams[2] = { AF_INET6, AF_INET };
+	int fams[2] = {AF_INET6, AF_INET};
 	char err[200], why[300] = "";
 	size_t nq = 0;
 
@@ -385,15 +413,16 @@ static void resolve(struct facts *fx, const struct std_opts *std)
 		return;
 	}
 	long budget = deadline_remaining_ms() / 4;
-	struct dns_opts dopt = { .timeout_ms = budget < 2000 ? budget : 2000,
-				 .tries = 2 };
+	struct dns_opts dopt = {.timeout_ms = budget < 2000 ? budget : 2000,
+				.tries = 2};
 	struct dns_ctx *c = dns_new(&fx->loop, NULL, &dopt, err, sizeof err);
 	if (!c)
 		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
 	deadline_step("resolving %s", std->host.name);
 	for (int i = 0; i < 2; i++)
 		if (!std->family || std->family == fams[i]) {
-			snprintf(q[nq].name, sizeof q[nq].name, "%s", std->host.name);
+			snprintf(q[nq].name, sizeof q[nq].name, "%s",
+				 std->host.name);
 			q[nq].type = fams[i] == AF_INET6 ? DNS_AAAA : DNS_A;
 			dns_submit(c, &q[nq++]);
 		}
@@ -408,8 +437,8 @@ static void resolve(struct facts *fx, const struct std_opts *std)
 	}
 	dns_free(c);
 	if (!fx->n)
-		report_die(plugin.label, STATE_UNKNOWN, "cannot resolve %s (%s)",
-			   std->host.name, why);
+		report_die(plugin.label, STATE_UNKNOWN,
+			   "cannot resolve %s (%s)", std->host.name, why);
 }
 
 static void judge(const struct facts *fx, const struct std_opts *std,
@@ -423,26 +452,31 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 		const char *sfx = f->family == AF_INET6 ? "" : "_v4";
 		char l[32];
 		if (o.mode == MODE_TCP) {
-			pmtu_judge_tcp(f->family, f->host, &f->normal, &f->clamped,
-				       f->clamped.mss, &v[i]);
-			const struct pmtu_fetch *two[2] = { &f->normal, &f->clamped };
-			const char *nm[2] = { "normal", "clamped" };
+			pmtu_judge_tcp(f->family, f->host, &f->normal,
+				       &f->clamped, f->clamped.mss, &v[i]);
+			const struct pmtu_fetch *two[2] = {&f->normal,
+							   &f->clamped};
+			const char *nm[2] = {"normal", "clamped"};
 			for (int k = 0; k < 2; k++) {
 				snprintf(l, sizeof l, "bytes_%s%s", nm[k], sfx);
-				report_perf(r, &PERF(l, (double)two[k]->bytes, "B"));
+				report_perf(
+				    r, &PERF(l, (double)two[k]->bytes, "B"));
 				snprintf(l, sizeof l, "time_%s%s", nm[k], sfx);
 				report_perf(r, &PERF(l, two[k]->total_s, "s"));
 			}
 			continue;
 		}
-		struct pmtu_judge_opts jo = { .host = f->host, .warn = &std->warn,
-					      .crit = &std->crit,
-					      .unreachable = o.unreachable,
-					      .incomplete = fx->incomplete,
-					      .max_given = o.max_size != 0 };
+		struct pmtu_judge_opts jo = {.host = f->host,
+					     .warn = &std->warn,
+					     .crit = &std->crit,
+					     .unreachable = o.unreachable,
+					     .incomplete = fx->incomplete,
+					     .max_given = o.max_size != 0};
 		pmtu_judge(&f->s, &jo, &v[i]);
-		snprintf(l, sizeof l, "pmtu_v%d", addr_family_number(f->family));
-		struct perf p = { l, v[i].pmtu, "B", &std->warn, &std->crit, 0, NAN };
+		snprintf(l, sizeof l, "pmtu_v%d",
+			 addr_family_number(f->family));
+		struct perf p = {l,	     v[i].pmtu, "B", &std->warn,
+				 &std->crit, 0,		NAN};
 		if (v[i].pmtu)
 			report_perf(r, &p);
 		const struct pmtu_size *m = pmtu_find(&f->s, PMTU_V6_MIN);
@@ -454,23 +488,27 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 	if (o.mode == MODE_ICMP)
 		report_perf(r, &PERF("probes", (double)sent, "c"));
 	/* The worse family first: the first line is what a pager shows. */
-	size_t first = fx->n == 2 && state_worst(v[1].state, v[0].state) !=
-						      v[0].state ? 1 : 0;
+	size_t first =
+	    fx->n == 2 && state_worst(v[1].state, v[0].state) != v[0].state ? 1
+									    : 0;
 	for (size_t i = 0; i < fx->n; i++)
 		for (size_t k = 0; k < v[i].nitems; k++)
-			report_add(r, v[i].items[k].state, "%s", v[i].items[k].text);
+			report_add(r, v[i].items[k].state, "%s",
+				   v[i].items[k].text);
 	for (size_t i = 0; i < fx->n && o.mode == MODE_ICMP; i++) {
 		const struct fam *f = &fx->fam[i];
 		char c[120] = "";
 		if (f->cached)
-			snprintf(c, sizeof c, "; the kernel's cached path MTU %u "
-					      "was not used (PMTUDISC_PROBE)",
+			snprintf(c, sizeof c,
+				 "; the kernel's cached path MTU %u "
+				 "was not used (PMTUDISC_PROBE)",
 				 f->cached);
-		report_add(r, STATE_OK, "%s: %lu echo requests over a %s; "
-					"interface %s MTU %u%s",
+		report_add(r, STATE_OK,
+			   "%s: %lu echo requests over a %s; "
+			   "interface %s MTU %u%s",
 			   addr_family_name(f->family), icmp_sent(f->sock),
-			   icmp_kind_name(f->sock), f->ifname[0] ? f->ifname : "?",
-			   f->iface_mtu, c);
+			   icmp_kind_name(f->sock),
+			   f->ifname[0] ? f->ifname : "?", f->iface_mtu, c);
 	}
 	if (fx->n == 2)
 		report_summary(r, "%s; %s", v[first].items[0].text,

@@ -31,7 +31,7 @@
 #include <libnetfilter_queue/libnetfilter_queue.h>
 
 #define QUEUE_MAXLEN 4096
-#define RING_SIZE 8192 /* > QUEUE_MAXLEN: the kernel never gives us more */
+#define RING_SIZE    8192 /* > QUEUE_MAXLEN: the kernel never gives us more */
 #define RCVBUF_BYTES (4u * 1024 * 1024)
 
 struct held {
@@ -86,7 +86,7 @@ static int on_packet(struct nfq_q_handle *q, struct nfgenmsg *msg,
 		return 0;
 	}
 	ring.slot[(ring.head + ring.count) % RING_SIZE] =
-		(struct held){ .id = id, .release_ns = now_ns() + delay_ns };
+	    (struct held){.id = id, .release_ns = now_ns() + delay_ns};
 	ring.count++;
 	return 0;
 }
@@ -159,7 +159,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--queue") == 0)
 			queue = (long)parse_num("--queue", argv[++i], 65535);
 		else if (strcmp(argv[i], "--delay-ms") == 0)
-			delay_ms = (long)parse_num("--delay-ms", argv[++i], 60000);
+			delay_ms =
+			    (long)parse_num("--delay-ms", argv[++i], 60000);
 		else if (strcmp(argv[i], "--pidfile") == 0)
 			pidfile = argv[++i];
 		else
@@ -222,12 +223,13 @@ int main(int argc, char **argv)
 	}
 
 	while (!stop) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		struct timespec ts, *tsp = NULL;
 		int n;
 
 		if (ring.count > 0) {
-			int64_t wait = ring.slot[ring.head].release_ns - now_ns();
+			int64_t wait =
+			    ring.slot[ring.head].release_ns - now_ns();
 
 			if (wait < 0)
 				wait = 0;
@@ -242,10 +244,12 @@ int main(int argc, char **argv)
 		}
 		if (n > 0) {
 			for (;;) {
-				ssize_t len = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+				ssize_t len =
+				    recv(fd, buf, sizeof buf, MSG_DONTWAIT);
 
 				if (len < 0)
-					break; /* EAGAIN: drained; ENOBUFS: see above */
+					break; /* EAGAIN: drained; ENOBUFS: see
+						  above */
 				nfq_handle_packet(h, buf, (int)len);
 			}
 		}

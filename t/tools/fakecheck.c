@@ -16,8 +16,10 @@ static struct {
 	int mode;
 	struct opt_list echo;
 	long items;
-} o = { .value = NAN, .port = 80 };
+} o = {.value = NAN, .port = 80};
 
+/* The option table is aligned by hand: one option, one block. */
+/* clang-format off */
 static const struct opt_def opts[] = {
 	{ .lname = "value", .type = OPT_DOUBLE, .target = &o.value, .arg = "N",
 	  .help = "The measured value to judge against -w and -c.",
@@ -33,20 +35,21 @@ static const struct opt_def opts[] = {
 	{ .lname = "hang", .type = OPT_FLAG, .target = &o.hang,
 	  .help = "Block forever in a step, to test the backstop." },
 };
+/* clang-format on */
 
 static const struct plugin plugin = {
-	.name = "fakecheck",
-	.label = "FAKE",
-	.purpose = "Test driver for the options and output every plugin shares.",
-	.description = "Judges --value against -w and -c, echoes text, or "
-		       "hangs on purpose so the timeout backstop can be seen.",
-	.usage = "[-H HOST] [-4|-6] [--value N] [-w RANGE] [-c RANGE]",
-	.examples = "fakecheck --value 5 -w 10 -c 20\n  OK: 5 is inside 0..10",
-	.std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
-	.warn_help = "Range for the value.",
-	.crit_help = "Range for the value.",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof *opts,
+    .name = "fakecheck",
+    .label = "FAKE",
+    .purpose = "Test driver for the options and output every plugin shares.",
+    .description = "Judges --value against -w and -c, echoes text, or "
+		   "hangs on purpose so the timeout backstop can be seen.",
+    .usage = "[-H HOST] [-4|-6] [--value N] [-w RANGE] [-c RANGE]",
+    .examples = "fakecheck --value 5 -w 10 -c 20\n  OK: 5 is inside 0..10",
+    .std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
+    .warn_help = "Range for the value.",
+    .crit_help = "Range for the value.",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof *opts,
 };
 
 int main(int argc, char **argv)
@@ -65,8 +68,8 @@ int main(int argc, char **argv)
 	if (!isnan(o.value)) {
 		enum state st = range_state(&std.warn, &std.crit, o.value);
 		report_add(&r, st, "value %g", o.value);
-		struct perf p = { "value", o.value, "s", &std.warn, &std.crit,
-				  0, NAN };
+		struct perf p = {"value",   o.value, "s", &std.warn,
+				 &std.crit, 0,	     NAN};
 		report_perf(&r, &p);
 	}
 	for (size_t i = 0; i < o.echo.n; i++)

@@ -23,28 +23,28 @@ static int tap_ok(int cond, const char *name, const char *file, int line)
 
 #define ok(cond, name) tap_ok(!!(cond), (name), __FILE__, __LINE__)
 
-#define is_int(got, want, name)                                               \
-	do {                                                                  \
-		long long g_ = (long long)(got), w_ = (long long)(want);      \
-		if (!ok(g_ == w_, (name)))                                    \
-			printf("#          got: %lld\n#     expected: %lld\n", g_, \
-			       w_);                                           \
+#define is_int(got, want, name)                                                \
+	do {                                                                   \
+		long long g_ = (long long)(got), w_ = (long long)(want);       \
+		if (!ok(g_ == w_, (name)))                                     \
+			printf("#          got: %lld\n#     expected: %lld\n", \
+			       g_, w_);                                        \
 	} while (0)
 
-#define is_str(got, want, name)                                               \
-	do {                                                                  \
-		const char *g_ = (got), *w_ = (want);                         \
-		if (!ok(g_ && w_ && !strcmp(g_, w_), (name)))                 \
-			printf("#          got: '%s'\n#     expected: '%s'\n",    \
-			       g_ ? g_ : "(null)", w_ ? w_ : "(null)");       \
+#define is_str(got, want, name)                                                \
+	do {                                                                   \
+		const char *g_ = (got), *w_ = (want);                          \
+		if (!ok(g_ && w_ && !strcmp(g_, w_), (name)))                  \
+			printf("#          got: '%s'\n#     expected: '%s'\n", \
+			       g_ ? g_ : "(null)", w_ ? w_ : "(null)");        \
 	} while (0)
 
-#define is_double(got, want, name)                                            \
-	do {                                                                  \
-		double g_ = (got), w_ = (want);                               \
-		if (!ok(fabs(g_ - w_) < 1e-9, (name)))                        \
-			printf("#          got: %.9g\n#     expected: %.9g\n", g_, \
-			       w_);                                           \
+#define is_double(got, want, name)                                             \
+	do {                                                                   \
+		double g_ = (got), w_ = (want);                                \
+		if (!ok(fabs(g_ - w_) < 1e-9, (name)))                         \
+			printf("#          got: %.9g\n#     expected: %.9g\n", \
+			       g_, w_);                                        \
 	} while (0)
 
 static int done_testing(void)

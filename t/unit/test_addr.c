@@ -55,7 +55,8 @@ int main(void)
 	is_str(canon("::"), "::", "unspecified");
 	is_str(canon("::1"), "::1", "loopback");
 	is_str(canon("fe80::"), "fe80::", "trailing run");
-	is_str(canon("::ffff:192.0.2.1"), "::ffff:192.0.2.1", "IPv4-mapped (5)");
+	is_str(canon("::ffff:192.0.2.1"), "::ffff:192.0.2.1",
+	       "IPv4-mapped (5)");
 	is_str(canon("1:2:3:4:5:6:7:8"), "1:2:3:4:5:6:7:8", "no zeros");
 	is_str(canon("0:0:1::"), "0:0:1::", "later longer run");
 
@@ -67,7 +68,8 @@ int main(void)
 	host_ok("fe80::1%lo", false, "fe80::1%lo", AF_INET6, 0);
 	host_ok("[2001:db8::1]:443", true, "2001:db8::1", AF_INET6, 443);
 	host_ok("192.0.2.1:8080", true, "192.0.2.1", AF_INET, 8080);
-	host_ok("www.example.test:443", true, "www.example.test", AF_UNSPEC, 443);
+	host_ok("www.example.test:443", true, "www.example.test", AF_UNSPEC,
+		443);
 	host_ok("2001:db8::1", true, "2001:db8::1", AF_INET6, 0);
 
 	host_bad("", false, "not a host");

@@ -59,9 +59,11 @@ static struct http_xfer *got(const char *addr, long status, const char *body,
 	x->url = o.url;
 	x->done = true;
 	x->status = status;
-	snprintf(x->reason, sizeof x->reason, "%s", status == 200 ? "OK" :
-		 status == 404 ? "Not Found" : status == 500 ?
-		 "Internal Server Error" : "");
+	snprintf(x->reason, sizeof x->reason, "%s",
+		 status == 200	 ? "OK"
+		 : status == 404 ? "Not Found"
+		 : status == 500 ? "Internal Server Error"
+				 : "");
 	x->body = strdup(body);
 	x->body_len = strlen(body);
 	x->body_bytes = (long long)x->body_len;
@@ -124,7 +126,7 @@ static enum state line_state(const char *part)
 	for (size_t i = 0; i < R.nitems; i++)
 		if (strstr(R.items[i].text, part))
 			return R.items[i].state;
-	return (enum state)-1;
+	return (enum state) - 1;
 }
 
 static const char *const PAGE = "<h1>Welcome to the v6ops lab</h1>";
@@ -141,19 +143,26 @@ static void healthy(void)
 
 static void test_healthy(void)
 {
-	static const char *const strs[] = { "Welcome" };
+	static const char *const strs[] = {"Welcome"};
 
 	healthy();
 	o.wc.strings = strs;
 	o.wc.nstrings = 1;
 	is_int(judged(), STATE_OK, "healthy: OK");
-	is_str(R.summary, "www.lab.test: IPv6 OK (HTTP 200 in 0.015 s); IPv4 OK "
-			  "(HTTP 200 in 0.012 s)", "healthy: both families named");
-	is_str(R.perf, "time_v4=0.012s;;;0 time_v6=0.015s;;;0 size_v4=33B;;;0 "
-		       "size_v6=33B;;;0", "healthy: perfdata per family");
-	is_str(line_with("IPv6 ["), "IPv6 [2001:db8:c::80]: HTTP 200 OK, 33 B in "
-				     "0.015 s", "healthy: IPv6 line");
-	is_int(line_state("serve the same"), STATE_OK, "healthy: families agree");
+	is_str(R.summary,
+	       "www.lab.test: IPv6 OK (HTTP 200 in 0.015 s); IPv4 OK "
+	       "(HTTP 200 in 0.012 s)",
+	       "healthy: both families named");
+	is_str(R.perf,
+	       "time_v4=0.012s;;;0 time_v6=0.015s;;;0 size_v4=33B;;;0 "
+	       "size_v6=33B;;;0",
+	       "healthy: perfdata per family");
+	is_str(line_with("IPv6 ["),
+	       "IPv6 [2001:db8:c::80]: HTTP 200 OK, 33 B in "
+	       "0.015 s",
+	       "healthy: IPv6 line");
+	is_int(line_state("serve the same"), STATE_OK,
+	       "healthy: families agree");
 	is_str(R.items[0].text, "DNS A www.lab.test: 203.0.113.80 in 0.002 s",
 	       "healthy: the A query in the long output");
 }
@@ -165,13 +174,16 @@ static void test_v6_broken(void)
 	dns(1, DNS_ANSWER, V6, 0.003);
 	got(V4, 200, PAGE, 0.012);
 	failed(V6, HTTP_FAIL_UNREACHABLE);
-	is_int(judged(), STATE_CRITICAL, "v6 unreachable: CRITICAL though IPv4 works");
-	is_str(R.summary, "www.lab.test: IPv6 broken while IPv4 works "
-			  "([2001:db8:c::80]: unreachable (host unreachable))",
+	is_int(judged(), STATE_CRITICAL,
+	       "v6 unreachable: CRITICAL though IPv4 works");
+	is_str(R.summary,
+	       "www.lab.test: IPv6 broken while IPv4 works "
+	       "([2001:db8:c::80]: unreachable (host unreachable))",
 	       "v6 unreachable: first line names the family and the address");
 	is_str(R.perf, "time_v4=0.012s;;;0 size_v4=33B;;;0",
-	   "v6 unreachable: no numbers for IPv6");
-	is_int(line_state("IPv4 203"), STATE_OK, "v6 unreachable: the IPv4 line is OK");
+	       "v6 unreachable: no numbers for IPv6");
+	is_int(line_state("IPv4 203"), STATE_OK,
+	       "v6 unreachable: the IPv4 line is OK");
 
 	reset();
 	dns(0, DNS_ANSWER, V4, 0.002);
@@ -179,8 +191,10 @@ static void test_v6_broken(void)
 	failed(V4, HTTP_FAIL_REFUSED);
 	got(V6, 200, PAGE, 0.012);
 	judged();
-	ok(has(R.summary, "IPv4 broken while IPv6 works (203.0.113.80: connection "
-			  "refused)"), "v4 refused: the rule works both ways");
+	ok(has(R.summary,
+	       "IPv4 broken while IPv6 works (203.0.113.80: connection "
+	       "refused)"),
+	   "v4 refused: the rule works both ways");
 
 	reset();
 	dns(0, DNS_ANSWER, V4, 0.002);
@@ -188,13 +202,15 @@ static void test_v6_broken(void)
 	failed(V4, HTTP_FAIL_CONNECT_TIMEOUT);
 	failed(V6, HTTP_FAIL_CONNECT_TIMEOUT);
 	is_int(judged(), STATE_CRITICAL, "both time out: CRITICAL");
-	is_str(R.summary, "www.lab.test: IPv6 and IPv4 broken (connection timed "
-			  "out after 3.0 s)", "both time out: said once");
+	is_str(R.summary,
+	       "www.lab.test: IPv6 and IPv4 broken (connection timed "
+	       "out after 3.0 s)",
+	       "both time out: said once");
 }
 
 static void test_content(void)
 {
-	static const char *const strs[] = { "Welcome" };
+	static const char *const strs[] = {"Welcome"};
 
 	reset();
 	o.wc.strings = strs;
@@ -204,12 +220,15 @@ static void test_content(void)
 	got(V4, 200, PAGE, 0.012);
 	got(V6, 200, "<h1>This is the wrong server</h1>", 0.011);
 	is_int(judged(), STATE_CRITICAL, "v6 content: CRITICAL");
-	ok(has(R.summary, "IPv6 broken while IPv4 works ([2001:db8:c::80]: string "
-			  "\"Welcome\" not found)"), "v6 content: string not found on IPv6");
+	ok(has(R.summary,
+	       "IPv6 broken while IPv4 works ([2001:db8:c::80]: string "
+	       "\"Welcome\" not found)"),
+	   "v6 content: string not found on IPv6");
 	is_int(line_state("IPv4 203"), STATE_OK, "v6 content: IPv4 line OK");
 	is_int(line_state("content differs"), STATE_WARNING,
 	       "v6 content: the families' bodies differ");
-	ok(has(R.summary, "content differs: 33 B (sha256 "), "v6 content: the "
+	ok(has(R.summary, "content differs: 33 B (sha256 "),
+	   "v6 content: the "
 	   "difference is on the first line too");
 
 	o.no_compare = true;
@@ -230,16 +249,19 @@ static void test_stall(void)
 	x->body_bytes = 14480;
 	x->content_length = 204800;
 	is_int(judged(), STATE_CRITICAL, "stall: CRITICAL");
-	ok(has(R.summary, "IPv6 broken while IPv4 works ([2001:db8:c::80]: transfer "
-			  "stalled after 14480 of 204800 bytes over IPv6 (typical of "
-			  "a Path MTU Discovery blackhole))"), "stall: N of M bytes");
+	ok(has(R.summary,
+	       "IPv6 broken while IPv4 works ([2001:db8:c::80]: transfer "
+	       "stalled after 14480 of 204800 bytes over IPv6 (typical of "
+	       "a Path MTU Discovery blackhole))"),
+	   "stall: N of M bytes");
 	x->fail = HTTP_FAIL_NO_RESPONSE;
 	x->body_bytes = 0;
 	x->t_connect = 0.001;
 	x->t_total = 4.801;
 	judged();
 	ok(has(R.summary, "transfer stalled: no response within 4.8 s of the "
-			  "request over IPv6"), "no response at all: still a stall");
+			  "request over IPv6"),
+	   "no response at all: still a stall");
 	x->fail = HTTP_FAIL_TLS_STALLED;
 	judged();
 	ok(has(R.summary, "TLS handshake stalled after connecting over IPv6"),
@@ -253,13 +275,15 @@ static void test_dns(void)
 	dns(1, DNS_NODATA, NULL, 0.002);
 	got(V4, 200, PAGE, 0.012);
 	is_int(judged(), STATE_WARNING, "A only: WARNING by default");
-	is_str(R.summary, "www.lab.test: no AAAA record; IPv4 OK (HTTP 200 in 0.012 s)",
+	is_str(R.summary,
+	       "www.lab.test: no AAAA record; IPv4 OK (HTTP 200 in 0.012 s)",
 	       "A only: the first line says so");
 	ok(!strstr(R.perf, "_v6"), "A only: no IPv6 numbers");
 	o.no_aaaa = STATE_OK;
 	is_int(judged(), STATE_OK, "A only, --no-aaaa ok: OK");
 	o.no_aaaa = STATE_CRITICAL;
-	is_int(judged(), STATE_CRITICAL, "A only, --no-aaaa critical: CRITICAL");
+	is_int(judged(), STATE_CRITICAL,
+	       "A only, --no-aaaa critical: CRITICAL");
 
 	reset();
 	dns(0, DNS_NODATA, NULL, 0.002);
@@ -274,14 +298,17 @@ static void test_dns(void)
 	dns(1, DNS_TIMEOUT, NULL, 4.0);
 	got(V4, 200, PAGE, 0.012);
 	is_int(judged(), STATE_WARNING, "AAAA times out: WARNING");
-	ok(has(R.summary, "AAAA query timed out after 4.0 s while A answered in "
-			  "0.002 s: clients asking for AAAA wait"), "AAAA times out: said");
+	ok(has(R.summary,
+	       "AAAA query timed out after 4.0 s while A answered in "
+	       "0.002 s: clients asking for AAAA wait"),
+	   "AAAA times out: said");
 
 	reset();
 	dns(0, DNS_NXDOMAIN, NULL, 0.002);
 	dns(1, DNS_NXDOMAIN, NULL, 0.002);
 	is_int(judged(), STATE_CRITICAL, "NXDOMAIN: CRITICAL");
-	ok(has(R.summary, "the name does not exist (NXDOMAIN)"), "NXDOMAIN: said");
+	ok(has(R.summary, "the name does not exist (NXDOMAIN)"),
+	   "NXDOMAIN: said");
 
 	reset();
 	dns(0, DNS_TIMEOUT, NULL, 4.0);
@@ -308,14 +335,15 @@ static void test_status(void)
 	snprintf(F.t[0].x.reason, sizeof F.t[0].x.reason, "Not Found");
 	snprintf(F.t[1].x.reason, sizeof F.t[1].x.reason, "Not Found");
 	is_int(judged(), STATE_WARNING, "404: WARNING");
-	is_str(R.summary, "www.lab.test: IPv6 and IPv4 degraded (HTTP 404 Not Found)",
+	is_str(R.summary,
+	       "www.lab.test: IPv6 and IPv4 degraded (HTTP 404 Not Found)",
 	       "404: first line");
-	o.wc.expect = (struct webcheck_codes){ { 200, 404 }, 2 };
+	o.wc.expect = (struct webcheck_codes){{200, 404}, 2};
 	is_int(judged(), STATE_OK, "404 with -e 200,404: OK");
 	o.wc.expect.n = 0;
 	F.t[0].x.status = F.t[1].x.status = 500;
 	is_int(judged(), STATE_CRITICAL, "500: CRITICAL");
-	o.wc.expect = (struct webcheck_codes){ { 200 }, 1 };
+	o.wc.expect = (struct webcheck_codes){{200}, 1};
 	is_int(judged(), STATE_CRITICAL, "500 with -e 200: CRITICAL");
 	ok(has(line_with("IPv4 203"), "not an expected status"), "-e: said");
 
@@ -329,29 +357,36 @@ static void test_status(void)
 
 	healthy();
 	F.t[0].x.status = F.t[1].x.status = 301;
-	snprintf(F.t[0].x.location, sizeof F.t[0].x.location, "http://www.lab.test/new");
+	snprintf(F.t[0].x.location, sizeof F.t[0].x.location,
+		 "http://www.lab.test/new");
 	is_int(judged(), STATE_OK, "301: OK by default");
 	o.wc.onredirect = STATE_WARNING;
-	is_int(judged(), STATE_WARNING, "301 with --onredirect warning: WARNING");
+	is_int(judged(), STATE_WARNING,
+	       "301 with --onredirect warning: WARNING");
 	ok(has(line_with("IPv4 203"), "redirect to http://www.lab.test/new"),
 	   "301: the target is named");
 	o.wc.onredirect = WEBCHECK_FOLLOW;
-	snprintf(F.t[1].lost, sizeof F.t[1].lost, "redirect target v4only.lab.test "
+	snprintf(F.t[1].lost, sizeof F.t[1].lost,
+		 "redirect target v4only.lab.test "
 		 "has no IPv6 address (AAAA NODATA)");
-	is_int(judged(), STATE_CRITICAL, "follow to a target without AAAA: CRITICAL");
+	is_int(judged(), STATE_CRITICAL,
+	       "follow to a target without AAAA: CRITICAL");
 	ok(has(R.summary, "IPv6 broken while IPv4 works ([2001:db8:c::80]: "),
 	   "follow: IPv6 is the broken family");
 	ok(has(R.summary, "has no IPv6 address"), "follow: the lack is named");
-	static const char *const absent[] = { "not in the page" };
+	static const char *const absent[] = {"not in the page"};
 	F.t[1].lost[0] = '\0';
 	F.t[0].hops = F.t[1].hops = 10;
-	snprintf(F.t[1].x.location, sizeof F.t[1].x.location, "http://www.lab.test/new");
+	snprintf(F.t[1].x.location, sizeof F.t[1].x.location,
+		 "http://www.lab.test/new");
 	o.wc.strings = absent;
 	o.wc.nstrings = 1;
-	is_int(judged(), STATE_WARNING, "follow stopped by --max-redirs: WARNING, "
+	is_int(judged(), STATE_WARNING,
+	       "follow stopped by --max-redirs: WARNING, "
 	       "the redirect's body not searched");
-	is_str(R.summary, "www.lab.test: IPv6 and IPv4 degraded (redirect to "
-			  "http://www.lab.test/new not followed: 10 redirects already)",
+	is_str(R.summary,
+	       "www.lab.test: IPv6 and IPv4 degraded (redirect to "
+	       "http://www.lab.test/new not followed: 10 redirects already)",
 	       "follow stopped: said");
 }
 
@@ -364,7 +399,8 @@ static void test_thresholds(void)
 	range_parse("2", &C, err, sizeof err);
 	F.t[1].x.t_total = 1.5;
 	is_int(judged(), STATE_WARNING, "time 1.5 s, -w 1 -c 2: WARNING");
-	ok(has(R.summary, "response time 1.500 s (warning threshold 1)"), "-w: said");
+	ok(has(R.summary, "response time 1.500 s (warning threshold 1)"),
+	   "-w: said");
 	ok(has(R.perf, "time_v6=1.5s;1;2;0"), "-w/-c in perfdata");
 	F.t[1].x.t_total = 2.5;
 	is_int(judged(), STATE_CRITICAL, "time 2.5 s: CRITICAL");
@@ -372,18 +408,21 @@ static void test_thresholds(void)
 	is_int(judged(), STATE_WARNING, "time 2.0 s is inside -c 2: WARNING");
 
 	healthy();
-	o.wc.size = (struct webcheck_limits){ true, 100, -1 };
+	o.wc.size = (struct webcheck_limits){true, 100, -1};
 	is_int(judged(), STATE_WARNING, "-m 100 with 33 B: WARNING");
 	ok(has(R.summary, "page size 33 B, not in 100:"), "-m: said");
-	o.wc.size = (struct webcheck_limits){ true, 10, 40 };
+	o.wc.size = (struct webcheck_limits){true, 10, 40};
 	is_int(judged(), STATE_OK, "-m 10:40 with 33 B: OK");
 
 	healthy();
-	ok(webcheck_regex(&o.wc, "welcome TO", true, err, sizeof err) == 0, "-R compiles");
+	ok(webcheck_regex(&o.wc, "welcome TO", true, err, sizeof err) == 0,
+	   "-R compiles");
 	is_int(judged(), STATE_OK, "-R matches ignoring case: OK");
 	o.wc.invert = true;
-	is_int(judged(), STATE_CRITICAL, "--invert-regex with a match: CRITICAL");
-	ok(has(R.summary, "pattern \"welcome TO\" found"), "--invert-regex: said");
+	is_int(judged(), STATE_CRITICAL,
+	       "--invert-regex with a match: CRITICAL");
+	ok(has(R.summary, "pattern \"welcome TO\" found"),
+	   "--invert-regex: said");
 	regfree(&o.wc.re);
 	o.wc.re_set = false;
 }
@@ -401,27 +440,32 @@ static void test_tls(void)
 	cert(b, "CN=www.lab.test,O=v6ops lab", 29);
 	is_int(judged(), STATE_OK, "same certificate: OK");
 	ok(has(line_with("IPv6 ["), "certificate CN=www.lab.test,O=v6ops lab, "
-				      "expires "), "the certificate is described");
-	o.wc.cert_days = (struct webcheck_limits){ true, 30, 14 };
+				    "expires "),
+	   "the certificate is described");
+	o.wc.cert_days = (struct webcheck_limits){true, 30, 14};
 	is_int(judged(), STATE_WARNING, "29 days left, -C 30,14: WARNING");
 	ok(has(R.summary, "certificate expires in 29 days"), "-C: said");
-	o.wc.cert_days = (struct webcheck_limits){ true, 60, 30 };
+	o.wc.cert_days = (struct webcheck_limits){true, 60, 30};
 	is_int(judged(), STATE_CRITICAL, "29 days left, -C 60,30: CRITICAL");
 	o.wc.cert_days.set = false;
 
-	snprintf(b->tls.subject, sizeof b->tls.subject, "CN=www.lab.test,O=other");
+	snprintf(b->tls.subject, sizeof b->tls.subject,
+		 "CN=www.lab.test,O=other");
 	is_int(judged(), STATE_CRITICAL, "another subject over IPv6: CRITICAL");
 	ok(has(R.summary, "IPv6 broken while IPv4 works ([2001:db8:c::80]: "
 			  "certificate differs from the one at 203.0.113.80 "
-			  "(subject))"), "another subject: named");
+			  "(subject))"),
+	   "another subject: named");
 	o.compare = CMP_STATUS | CMP_BODY;
-	is_int(judged(), STATE_OK, "--compare status,body: certificates not compared");
+	is_int(judged(), STATE_OK,
+	       "--compare status,body: certificates not compared");
 	o.compare = CMP_ALL;
 
 	cert(b, "CN=www.lab.test,O=v6ops lab", 40);
 	is_int(judged(), STATE_WARNING, "only notAfter differs: WARNING");
 	ok(has(R.summary, "certificate differs from the one at 203.0.113.80 "
-			  "(notAfter)"), "notAfter: named");
+			  "(notAfter)"),
+	   "notAfter: named");
 
 	/* an expired certificate over IPv6, rejected in the handshake */
 	cert(b, "CN=www.lab.test,O=v6ops lab expired", -1000);
@@ -434,8 +478,9 @@ static void test_tls(void)
 			  "certificate rejected: certificate has expired)"),
 	   "expired: the first line says why");
 	ok(has(line_with("IPv6 ["), "certificate CN=www.lab.test,O=v6ops lab "
-				      "expired, expires 2021-") &&
-	   has(line_with("IPv4 "), "certificate CN=www.lab.test,O=v6ops lab, "),
+				    "expired, expires 2021-") &&
+	       has(line_with("IPv4 "),
+		   "certificate CN=www.lab.test,O=v6ops lab, "),
 	   "expired: both certificates described");
 }
 
@@ -444,12 +489,16 @@ static void test_delta(void)
 	healthy();
 	o.max_delta_ms = 100;
 	F.t[1].x.t_total = 0.212;
-	is_int(judged(), STATE_WARNING, "IPv6 200 ms slower, --max-delta 100: WARNING");
-	ok(has(R.summary, "IPv6 slower than IPv4 by 200 ms (limit 100 ms): clients "
-			  "will fall back to IPv4"), "--max-delta: said");
+	is_int(judged(), STATE_WARNING,
+	       "IPv6 200 ms slower, --max-delta 100: WARNING");
+	ok(has(R.summary,
+	       "IPv6 slower than IPv4 by 200 ms (limit 100 ms): clients "
+	       "will fall back to IPv4"),
+	   "--max-delta: said");
 	F.t[1].x.t_total = 0.1;
 	is_int(judged(), STATE_OK, "IPv6 88 ms slower: OK");
-	ok(has(line_with("compared with IPv4"), "+88 ms"), "--max-delta: OK line");
+	ok(has(line_with("compared with IPv4"), "+88 ms"),
+	   "--max-delta: OK line");
 }
 
 static void test_perf_phases(void)
@@ -457,7 +506,8 @@ static void test_perf_phases(void)
 	healthy();
 	o.perf_phases = true;
 	judged();
-	ok(has(R.perf, "dns_v4=0.002s;;;0 connect_v4=0.003s;;;0 firstbyte_v4=0.006s;;;0"),
+	ok(has(R.perf, "dns_v4=0.002s;;;0 connect_v4=0.003s;;;0 "
+		       "firstbyte_v4=0.006s;;;0"),
 	   "--perf-phases: IPv4 phases");
 	ok(has(R.perf, "connect_v6=0.00375s;;;0") && !strstr(R.perf, "tls_v"),
 	   "--perf-phases: no TLS phase over HTTP");
@@ -474,7 +524,8 @@ static void test_all_addresses(void)
 	failed("2001:db8:c::99", HTTP_FAIL_CONNECT_TIMEOUT);
 	is_int(judged(), STATE_CRITICAL, "one dead AAAA among three: CRITICAL");
 	ok(has(R.summary, "IPv6 broken while IPv4 works ([2001:db8:c::99]: "
-			  "connection timed out"), "the dead address is named");
+			  "connection timed out"),
+	   "the dead address is named");
 	ok(has(R.perf, "time_v6=0.4s"), "time_v6 is the slowest that answered");
 	is_int(line_state("[2001:db8:c::81]"), STATE_OK, "the live one is OK");
 }
@@ -483,27 +534,34 @@ static void test_helpers(void)
 {
 	struct webcheck_codes c;
 	struct webcheck_limits l;
-	struct http_xfer x = { 0 };
+	struct http_xfer x = {0};
 	char err[128], buf[200];
 
 	ok(webcheck_parse_codes("200,HTTP/1.1 301", &c, err, sizeof err) == 0 &&
-	   c.n == 2 && c.v[1] == 301, "-e takes codes and check_curl's form");
-	ok(webcheck_parse_codes("200,abc", &c, err, sizeof err) < 0, "-e abc fails");
+	       c.n == 2 && c.v[1] == 301,
+	   "-e takes codes and check_curl's form");
+	ok(webcheck_parse_codes("200,abc", &c, err, sizeof err) < 0,
+	   "-e abc fails");
 	ok(webcheck_parse_codes("99", &c, err, sizeof err) < 0, "-e 99 fails");
-	ok(webcheck_parse_size("10:5", &l, err, sizeof err) < 0, "-m 10:5 fails");
-	ok(webcheck_parse_days("14", &l, err, sizeof err) == 0 && l.lo == 14 && l.hi == 0,
+	ok(webcheck_parse_size("10:5", &l, err, sizeof err) < 0,
+	   "-m 10:5 fails");
+	ok(webcheck_parse_days("14", &l, err, sizeof err) == 0 && l.lo == 14 &&
+	       l.hi == 0,
 	   "-C 14: CRIT 0");
-	ok(webcheck_parse_days("7,14", &l, err, sizeof err) < 0, "-C 7,14 fails");
+	ok(webcheck_parse_days("7,14", &l, err, sizeof err) < 0,
+	   "-C 7,14 fails");
 	ok(parse_compare("status,cert", &o.compare, err, sizeof err) == 0 &&
-	   o.compare == (CMP_STATUS | CMP_CERT), "--compare status,cert");
+	       o.compare == (CMP_STATUS | CMP_CERT),
+	   "--compare status,cert");
 	ok(parse_compare("status,size", &o.compare, err, sizeof err) < 0,
 	   "--compare size fails");
 
 	x.tls.not_after = NOW - 1;
-	is_int(http_tls_days_left(&x.tls, NOW), -1, "a second past notAfter: -1 day");
+	is_int(http_tls_days_left(&x.tls, NOW), -1,
+	       "a second past notAfter: -1 day");
 	x.tls.not_after = NOW + 86399;
 	is_int(http_tls_days_left(&x.tls, NOW), 0, "less than a day left: 0");
-	addr_parse_literal(V6, &x.addr, &(socklen_t){ 0 });
+	addr_parse_literal(V6, &x.addr, &(socklen_t){0});
 	x.fail = HTTP_FAIL_CUT;
 	x.body_bytes = 100;
 	x.header_bytes = 10;
@@ -513,12 +571,15 @@ static void test_helpers(void)
 	x.fail = HTTP_FAIL_UNREACHABLE;
 	x.os_errno = EACCES;
 	http_fail_text(&x, buf, sizeof buf);
-	is_str(buf, "unreachable (administratively prohibited)", "ICMP prohibited");
+	is_str(buf, "unreachable (administratively prohibited)",
+	       "ICMP prohibited");
 
 	struct http_url u;
-	ok(http_url_split("https://[2001:db8::1]:8443/a?b=1", &u, err, sizeof err) == 0 &&
-	   u.tls && !strcmp(u.host, "2001:db8::1") && u.port == 8443 &&
-	   !strcmp(u.path, "/a?b=1"), "URL split");
+	ok(http_url_split("https://[2001:db8::1]:8443/a?b=1", &u, err,
+			  sizeof err) == 0 &&
+	       u.tls && !strcmp(u.host, "2001:db8::1") && u.port == 8443 &&
+	       !strcmp(u.path, "/a?b=1"),
+	   "URL split");
 	http_url_join(&u, buf, sizeof buf);
 	is_str(buf, "https://[2001:db8::1]:8443/a?b=1", "URL joined again");
 	u.port = 443;

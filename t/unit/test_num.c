@@ -16,15 +16,18 @@ int main(void)
 	   "leading zero is decimal, not octal");
 	ok(num_long("0x10", 0, 100, &l, err, sizeof err) == -1, "no hex");
 	ok(strstr(err, "not a whole number") != NULL, "hex error says why");
-	ok(num_long("12abc", 0, 100, &l, err, sizeof err) == -1, "no trailing text");
+	ok(num_long("12abc", 0, 100, &l, err, sizeof err) == -1,
+	   "no trailing text");
 	ok(num_long("", 0, 100, &l, err, sizeof err) == -1, "empty");
-	ok(num_long(" 5", 0, 100, &l, err, sizeof err) == -1, "no leading space");
+	ok(num_long(" 5", 0, 100, &l, err, sizeof err) == -1,
+	   "no leading space");
 	ok(num_long("101", 0, 100, &l, err, sizeof err) == -1, "above max");
 	is_str(err, "101 is out of range (0 to 100)", "range error text");
 	ok(num_long("99999999999999999999", 0, 100, &l, err, sizeof err) == -1,
 	   "overflow");
 
-	ok(num_double("1.5", 0, 2, &d, err, sizeof err) == 0 && d == 1.5, "1.5");
+	ok(num_double("1.5", 0, 2, &d, err, sizeof err) == 0 && d == 1.5,
+	   "1.5");
 	ok(num_double(".5", 0, 2, &d, err, sizeof err) == 0 && d == 0.5, ".5");
 	ok(num_double("1e3", 0, 1e9, &d, err, sizeof err) == -1, "no exponent");
 	ok(num_double("inf", 0, 1e9, &d, err, sizeof err) == -1, "no inf");
@@ -33,15 +36,20 @@ int main(void)
 	ok(num_double(".", 0, 9, &d, err, sizeof err) == -1, "a lone dot");
 
 	ok(num_duration_ms("10", 1, 3600000, &l, err, sizeof err) == 0 &&
-		   l == 10000, "10 means seconds");
+	       l == 10000,
+	   "10 means seconds");
 	ok(num_duration_ms("1.5", 1, 3600000, &l, err, sizeof err) == 0 &&
-		   l == 1500, "1.5 s");
+	       l == 1500,
+	   "1.5 s");
 	ok(num_duration_ms("250ms", 1, 3600000, &l, err, sizeof err) == 0 &&
-		   l == 250, "250ms");
+	       l == 250,
+	   "250ms");
 	ok(num_duration_ms("2s", 1, 3600000, &l, err, sizeof err) == 0 &&
-		   l == 2000, "2s");
+	       l == 2000,
+	   "2s");
 	ok(num_duration_ms("1m", 1, 3600000, &l, err, sizeof err) == 0 &&
-		   l == 60000, "1m");
+	       l == 60000,
+	   "1m");
 	ok(num_duration_ms("0", 1, 3600000, &l, err, sizeof err) == -1,
 	   "0 is below the minimum");
 	ok(num_duration_ms("-1", 1, 3600000, &l, err, sizeof err) == -1,

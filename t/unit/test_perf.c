@@ -42,7 +42,8 @@ int main(void)
 	q.label = "it's";
 	is_str(fmt(&q), "'it''s'=3ms", "quote doubled inside quotes");
 
-	const char *units[] = { "s", "ms", "us", "%", "B", "KB", "MB", "GB", "TB", "c" };
+	const char *units[] = {"s",  "ms", "us", "%",  "B",
+			       "KB", "MB", "GB", "TB", "c"};
 	for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
 		struct perf u = PERF("x", 1, units[i]);
 		char want[16], name[32];

@@ -2,8 +2,7 @@
 #include "range.h"
 #include "tap.h"
 
-static struct range R(const char *text)
-{
+static struct range R(const char *text) {
 	struct range r;
 	char err[128];
 	if (range_parse(text, &r, err, sizeof err))
@@ -11,7 +10,8 @@ static struct range R(const char *text)
 	return r;
 }
 
-static void alerts(const char *text, double v, int want)
+static void
+alerts(const char *text, double v, int want)
 {
 	char name[96];
 	struct range r = R(text);
@@ -82,7 +82,7 @@ int main(void)
 	bad("10::20", "not a number");
 	bad(" 10", "not a number");
 
-	struct range unset = { 0 };
+	struct range unset = {0};
 	ok(!range_alert(&unset, 1e12), "an unset range never alerts");
 	ok(!range_alert(NULL, 1), "no range never alerts");
 

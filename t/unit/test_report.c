@@ -22,36 +22,46 @@ int main(void)
 {
 	static struct report r;
 
-	is_int(state_worst(STATE_OK, STATE_WARNING), STATE_WARNING, "OK < WARNING");
+	is_int(state_worst(STATE_OK, STATE_WARNING), STATE_WARNING,
+	       "OK < WARNING");
 	is_int(state_worst(STATE_CRITICAL, STATE_WARNING), STATE_CRITICAL,
 	       "WARNING < CRITICAL");
 	is_int(state_worst(STATE_UNKNOWN, STATE_WARNING), STATE_WARNING,
 	       "UNKNOWN < WARNING");
-	is_int(state_worst(STATE_UNKNOWN, STATE_OK), STATE_UNKNOWN, "OK < UNKNOWN");
+	is_int(state_worst(STATE_UNKNOWN, STATE_OK), STATE_UNKNOWN,
+	       "OK < UNKNOWN");
 	enum state st;
-	ok(state_parse("critical", &st) == 0 && st == STATE_CRITICAL, "parse name");
+	ok(state_parse("critical", &st) == 0 && st == STATE_CRITICAL,
+	   "parse name");
 	ok(state_parse("1", &st) == 0 && st == STATE_WARNING, "parse number");
 	ok(state_parse("bad", &st) == -1, "parse rejects other text");
 
 	report_init(&r, "DUALSTACK_HTTP");
-	report_add(&r, STATE_OK, "IPv4 192.0.2.80: HTTP 200, 5120 B in 0.012 s");
-	report_add(&r, STATE_CRITICAL, "IPv6 [2001:db8::80]: string \"Welcome\" not found");
+	report_add(&r, STATE_OK,
+		   "IPv4 192.0.2.80: HTTP 200, 5120 B in 0.012 s");
+	report_add(&r, STATE_CRITICAL,
+		   "IPv6 [2001:db8::80]: string \"Welcome\" not found");
 	struct perf p = PERF("time_v4", 0.012, "s");
 	report_perf(&r, &p);
 	is_int(print(&r), STATE_CRITICAL, "worst item decides");
 	is_str(out,
-	       "DUALSTACK_HTTP CRITICAL - IPv6 [2001:db8::80]: string \"Welcome\" not found | time_v4=0.012s\n"
+	       "DUALSTACK_HTTP CRITICAL - IPv6 [2001:db8::80]: string "
+	       "\"Welcome\" not found | time_v4=0.012s\n"
 	       "[OK] IPv4 192.0.2.80: HTTP 200, 5120 B in 0.012 s\n"
 	       "[CRITICAL] IPv6 [2001:db8::80]: string \"Welcome\" not found\n",
 	       "first line from the worst item, then one line per item");
 
 	report_summary(&r, "IPv6 broken while IPv4 works");
 	print(&r);
-	ok(!strncmp(out, "DUALSTACK_HTTP CRITICAL - IPv6 broken while IPv4 works | ", 57),
+	ok(!strncmp(out,
+		    "DUALSTACK_HTTP CRITICAL - IPv6 broken while IPv4 works | ",
+		    57),
 	   "explicit summary");
 
 	report_init(&r, "X");
-	report_add(&r, STATE_OK, "a|b\nc\x01" "d\xff");
+	report_add(&r, STATE_OK,
+		   "a|b\nc\x01"
+		   "d\xff");
 	struct perf dup = PERF("n", 1, "c");
 	report_perf(&r, &dup);
 	report_perf(&r, &dup);
@@ -81,7 +91,8 @@ int main(void)
 	}
 	is_int(print(&r), STATE_WARNING, "dropped items still count");
 	ok(strlen(out) <= REPORT_MAX_OUTPUT, "output capped at 4 KiB");
-	ok(strstr(out, "more lines not shown\n") != NULL, "says lines were cut");
+	ok(strstr(out, "more lines not shown\n") != NULL,
+	   "says lines were cut");
 	ok(out[strlen(out) - 1] == '\n', "ends with a newline");
 
 	report_init(&r, "EMPTY");
