@@ -416,3 +416,41 @@ struct webcheck_verdict dualstack_delta(const struct dualstack_fetch *f,
 		report_add(rep, v.st, "%s", v.all);
 	return v;
 }
+
+/* The certificate the others are held against: the first IPv4 one. */
+const struct dualstack_target *
+dualstack_cert_ref(const struct dualstack_fetch *f)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < f->nt; i++)
+			if (f->t[i].x.tls.seen &&
+			    (pass || f->t[i].family == AF_INET))
+				return &f->t[i];
+	return NULL;
+}
+
+/* The DNS line of family i, and its verdict. */
+struct webcheck_verdict dualstack_dns_item(const struct dualstack_fetch *f,
+					   int i, enum state no_record,
+					   struct report *rep)
+{
+	const struct dns_query *q = &f->q[i];
+	char list[400] = "", a[64];
+
+	struct webcheck_verdict v = dualstack_dns_verdict(f, i, no_record);
+
+	if (q->outcome != DNS_ANSWER) {
+		report_add(rep, v.st, "DNS %s %s: %s", dns_type_name(q->type),
+			   q->name, v.worst);
+		return v;
+	}
+	for (size_t k = 0; k < q->naddrs; k++) {
+		size_t n = strlen(list);
+		snprintf(list + n, sizeof list - n, "%s%s", k ? ", " : "",
+			 addr_format((const struct sockaddr *)&q->addrs[k], a,
+				     sizeof a));
+	}
+	report_add(rep, STATE_OK, "DNS %s %s: %s in %.3f s",
+		   dns_type_name(q->type), q->name, list, q->elapsed_s);
+	return v;
+}

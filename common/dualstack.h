@@ -113,4 +113,15 @@ struct webcheck_verdict dualstack_compare(const struct dualstack_fetch *f,
 struct webcheck_verdict dualstack_delta(const struct dualstack_fetch *f,
 					long max_delta_ms, struct report *rep);
 
+/* The certificate the others are held against: the first IPv4 one seen,
+ * else the first seen at all; NULL when no TLS was seen. */
+const struct dualstack_target *
+dualstack_cert_ref(const struct dualstack_fetch *f);
+
+/* Adds the long-output line for query i (0: A, 1: AAAA), the addresses
+ * it gave or what went wrong, and returns dualstack_dns_verdict(). */
+struct webcheck_verdict dualstack_dns_item(const struct dualstack_fetch *f,
+					   int i, enum state no_record,
+					   struct report *rep);
+
 #endif

@@ -371,20 +371,6 @@ static void run(struct dualstack_fetch *f, const struct std_opts *s)
 		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
 }
 
-/* The certificate the others are held against: the first IPv4 one. */
-static const struct dualstack_target *cert_ref(const struct dualstack_fetch *f,
-					       const struct opts *op)
-{
-	if (op->no_compare || !(op->compare & CMP_CERT))
-		return NULL;
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < f->nt; i++)
-			if (f->t[i].x.tls.seen &&
-			    (pass || f->t[i].family == AF_INET))
-				return &f->t[i];
-	return NULL;
-}
-
 /* One address: its long-output line, and its verdict. */
 static struct webcheck_verdict judge_target(const struct dualstack_target *t,
 					    const struct dualstack_target *ref,
@@ -479,40 +465,20 @@ static void perfdata(const struct dualstack_fetch *f,
 	}
 }
 
-static void judge_dns(const struct dualstack_fetch *f, int i,
-		      const struct opts *op, struct dualstack_family *fam,
-		      struct report *rep)
-{
-	const struct dns_query *q = &f->q[i];
-	char list[400] = "", a[64];
-
-	fam->v = dualstack_dns_verdict(f, i, i ? op->no_aaaa : op->no_a);
-	if (q->outcome != DNS_ANSWER) {
-		report_add(rep, fam->v.st, "DNS %s %s: %s",
-			   dns_type_name(q->type), q->name, fam->v.worst);
-		return;
-	}
-	for (size_t k = 0; k < q->naddrs; k++) {
-		size_t n = strlen(list);
-		snprintf(list + n, sizeof list - n, "%s%s", k ? ", " : "",
-			 addr_format((const struct sockaddr *)&q->addrs[k], a,
-				     sizeof a));
-	}
-	report_add(rep, STATE_OK, "DNS %s %s: %s in %.3f s",
-		   dns_type_name(q->type), q->name, list, q->elapsed_s);
-}
-
 static void judge(const struct dualstack_fetch *f, const struct opts *op,
 		  time_t now, struct report *rep)
 {
 	struct dualstack_family fam[2] = {{.v.st = STATE_OK},
 					  {.v.st = STATE_OK}};
-	const struct dualstack_target *ref = cert_ref(f, op);
+	const struct dualstack_target *ref =
+	    op->no_compare || !(op->compare & CMP_CERT) ? NULL
+							: dualstack_cert_ref(f);
 	char line[REPORT_ITEM_LEN], sum[REPORT_SUMMARY_LEN];
 
 	for (int i = 0; i < 2; i++)
 		if (f->asked[i])
-			judge_dns(f, i, op, &fam[i], rep);
+			fam[i].v = dualstack_dns_item(
+			    f, i, i ? op->no_aaaa : op->no_a, rep);
 	for (size_t k = 0; k < 2 * f->nt; k++) {
 		const struct dualstack_target *t = &f->t[k % f->nt];
 		struct dualstack_family *fa = &fam[dualstack_index(t->family)];
