@@ -7,7 +7,7 @@ use strict;
 use warnings;
 use Test::More;
 use lib 't/lib';
-use V6Lab;
+use V6Lab qw(perf_is long_like);
 
 my $plugin = 'plugins/check_pmtu';
 plan skip_all => "$plugin not built (run make)" unless -x $plugin;
@@ -16,20 +16,8 @@ my $lab = V6Lab->new(parts => [qw(web dns)]);
 my $A   = V6Lab::ADDR;
 
 # Every run is bounded twice: -t for the plugin, timeout for the process.
-sub pmtu {
-    my (@args) = @_;
-    my %o = (@args && ref $args[-1] eq 'HASH') ? %{ pop @args } : ();
-    my $p = $lab->plugin('check_pmtu', '-t', '8', @args, { timeout => 15, %o });
-    V6Lab::plugin_contract_ok($p, "check_pmtu @args");
-    return $p;
-}
-
-sub perf_is {
-    my ($p, $label, $want, $name) = @_;
-    my $v = $p->{perf}{$label};
-    is($v ? $v->{value} : undef, $want, "$name: perfdata $label=$want")
-        or diag "out: $p->{out}";
-}
+my $check_pmtu = $lab->checker('check_pmtu', t => 8, timeout => 15);
+sub pmtu { $check_pmtu->(@_) }
 
 sub fresh { $lab->off($_) for qw(pmtud-blackhole icmp-screen); $lab->flush }
 

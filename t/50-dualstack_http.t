@@ -6,7 +6,7 @@ use strict;
 use warnings;
 use Test::More;
 use lib 't/lib';
-use V6Lab;
+use V6Lab qw(perf_is long_like);
 
 my $plugin = 'plugins/check_dualstack_http';
 plan skip_all => "$plugin not built (run make)" unless -x $plugin;
@@ -32,18 +32,6 @@ sub verdict {
     like($p->{first}, $first, "$why: first line");
     ok($p->{secs} < $max_s, sprintf('%s: took %.2f s (< %s s)', $why, $p->{secs}, $max_s))
         if defined $max_s;
-}
-
-sub long_like {
-    my ($p, $re, $why) = @_;
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    ok((grep { /$re/ } @{ $p->{long} }), "$why: long output") or diag($p->{out});
-}
-
-sub perf_is {
-    my ($p, $label, $value, $why) = @_;
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    is($p->{perf}{$label}{value}, $value, "$why: $label = $value");
 }
 
 sub perf_has {

@@ -32,6 +32,9 @@ use POSIX ();
 use Storable ();
 use Test::More ();
 use Time::HiRes ();
+use Exporter qw(import);
+
+our @EXPORT_OK = qw(perf_is long_like);
 
 our $REPO = abs_path(dirname(abs_path(__FILE__)) . '/../..');
 our $LAB  = "$REPO/contrib/lab/lab";
@@ -214,6 +217,40 @@ sub plugin_contract_ok {
     Test::More::diag(join "\n", (map {"  $_"} @why), "  stdout: " . ($p->{out} // ''), "  stderr: " . ($p->{err} // ''))
         unless $ok;
     return $ok;
+}
+
+# $lab->checker(PLUGIN, t => SECONDS, timeout => SECONDS): a sub that runs
+# PLUGIN in mon with -t (when given) and the given process timeout, asserts
+# the output contract, and returns plugin()'s hashref. A trailing hashref
+# in its arguments goes to plugin() (e.g. {user => 'nobody'}).
+sub checker {
+    my ($self, $plugin, %b) = @_;
+    return sub {
+        my @args = @_;
+        my %o = (@args && ref $args[-1] eq 'HASH') ? %{ pop @args } : ();
+        my @t = defined $b{t} ? ('-t', $b{t}) : ();
+        my $p = $self->plugin($plugin, @t, @args, { timeout => $b{timeout} // 30, %o });
+        local $Test::Builder::Level = $Test::Builder::Level + 1;
+        plugin_contract_ok($p, "$plugin @args");
+        return $p;
+    };
+}
+
+# perf_is($p, LABEL, VALUE, NAME): the perfdata item LABEL has VALUE.
+sub perf_is {
+    my ($p, $label, $want, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $v = $p->{perf}{$label};
+    Test::More::is($v ? $v->{value} : undef, $want, "$name: perfdata $label=$want")
+        or Test::More::diag("out: $p->{out}");
+}
+
+# long_like($p, REGEX, NAME): some long-output line matches.
+sub long_like {
+    my ($p, $re, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::ok((grep { /$re/ } @{ $p->{long} }), "$name: long output")
+        or Test::More::diag($p->{out});
 }
 
 # parallel(CODE, CODE, ...): run each in a child process at once and return
