@@ -443,21 +443,11 @@ bool icmp_is_too_big(const struct icmp_probe *p)
 	return p->type == ICMP_DEST_UNREACH && p->code == ICMP_FRAG_NEEDED;
 }
 
-static const char *unreach6(int code)
+/* Destination unreachable codes: RFC 792 and RFC 1812 5.2.7.1 for IPv4,
+ * RFC 4443 3.1 for ICMPv6. */
+const char *icmp_unreach_name(int family, int code)
 {
-	static const char *const t[] = {"no route",
-					"administratively prohibited",
-					"beyond scope of source address",
-					"address unreachable",
-					"port unreachable",
-					"source address failed policy",
-					"reject route"};
-	return code >= 0 && code < 7 ? t[code] : "code unknown";
-}
-
-static const char *unreach4(int code)
-{
-	static const char *const t[] = {
+	static const char *const v4[] = {
 	    "network unreachable",	 "host unreachable",
 	    "protocol unreachable",	 "port unreachable",
 	    "fragmentation needed",	 "source route failed",
@@ -466,7 +456,17 @@ static const char *unreach4(int code)
 	    "host prohibited",		 "network unreachable for TOS",
 	    "host unreachable for TOS",	 "administratively prohibited",
 	    "host precedence violation", "precedence cutoff"};
-	return code >= 0 && code < 16 ? t[code] : "code unknown";
+	static const char *const v6[] = {"no route to destination",
+					 "administratively prohibited",
+					 "beyond scope of source address",
+					 "address unreachable",
+					 "port unreachable",
+					 "source address failed policy",
+					 "reject route to destination"};
+
+	if (family == AF_INET6)
+		return code >= 0 && code < 7 ? v6[code] : "code unknown";
+	return code >= 0 && code < 16 ? v4[code] : "code unknown";
 }
 
 static const char *error_words(const struct icmp_probe *p, char *b, size_t n)
@@ -484,10 +484,10 @@ static const char *error_words(const struct icmp_probe *p, char *b, size_t n)
 				    : "fragmentation needed");
 	} else if (v6 && p->type == ICMP6_DST_UNREACH) {
 		snprintf(b, n, "destination unreachable (%s)",
-			 unreach6(p->code));
+			 icmp_unreach_name(AF_INET6, p->code));
 	} else if (!v6 && p->type == ICMP_DEST_UNREACH) {
 		snprintf(b, n, "destination unreachable (%s)",
-			 unreach4(p->code));
+			 icmp_unreach_name(AF_INET, p->code));
 	} else if ((v6 && p->type == ICMP6_TIME_EXCEEDED) ||
 		   (!v6 && p->type == ICMP_TIME_EXCEEDED)) {
 		snprintf(b, n, "time exceeded");

@@ -145,4 +145,8 @@ int icmp_parse_reply(int family, enum icmp_kind kind, const uint8_t *pkt,
 int icmp_parse_quoted(int family, const uint8_t *pkt, size_t n, uint16_t *id,
 		      uint16_t *seq);
 
+/* The words for a destination unreachable code of family ("host
+ * unreachable", "address unreachable", ...), "code unknown" otherwise. */
+const char *icmp_unreach_name(int family, int code);
+
 #endif

@@ -430,29 +430,9 @@ const char *probe_outcome_name(enum probe_outcome o)
  * 3.1 for ICMPv6; time exceeded is named too (a routing loop). */
 const char *probe_icmp_name(int family, int type, int code)
 {
-	static const char *const v4[] = {
-	    "network unreachable",	 "host unreachable",
-	    "protocol unreachable",	 "port unreachable",
-	    "fragmentation needed",	 "source route failed",
-	    "network unknown",		 "host unknown",
-	    "source host isolated",	 "network prohibited",
-	    "host prohibited",		 "network unreachable for TOS",
-	    "host unreachable for TOS",	 "administratively prohibited",
-	    "host precedence violation", "precedence cutoff",
-	};
-	static const char *const v6[] = {
-	    "no route to destination",
-	    "administratively prohibited",
-	    "beyond scope of source address",
-	    "address unreachable",
-	    "port unreachable",
-	    "source address failed policy",
-	    "reject route to destination",
-	};
-
 	if (family == AF_INET6) {
 		if (type == ICMP6_DST_UNREACH && code >= 0 && code < 7)
-			return v6[code];
+			return icmp_unreach_name(family, code);
 		if (type == ICMP6_TIME_EXCEEDED)
 			return "hop limit exceeded";
 		if (type == ICMP6_PACKET_TOO_BIG)
@@ -460,7 +440,7 @@ const char *probe_icmp_name(int family, int type, int code)
 		return "error";
 	}
 	if (type == ICMP_DEST_UNREACH && code >= 0 && code < 16)
-		return v4[code];
+		return icmp_unreach_name(family, code);
 	if (type == ICMP_TIME_EXCEEDED)
 		return "TTL exceeded";
 	return "error";
