@@ -244,40 +244,63 @@ static void append(char *buf, size_t len, size_t *pos, const char *a,
 		*pos = *pos + (size_t)w >= len ? len - 1 : *pos + (size_t)w;
 }
 
+/* Server u of a, then the other addresses of its NS in the same group:
+ * "ns1.x (192.0.2.53, 2001:db8::53)", each marked done; or its label. */
+static void append_server(const struct nsset *s, const struct nsset_answer *a,
+			  size_t n, size_t u, char (*sig)[256], bool *done,
+			  char *buf, size_t len, size_t *pos, const char *sep)
+{
+	const struct nsset_server *v = &s->v[a[u].server];
+
+	done[u] = true;
+	append(buf, len, pos, sep, v->ns[0] ? v->ns : v->label);
+	if (!v->ns[0])
+		return;
+	append(buf, len, pos, " (", v->addr.name);
+	for (size_t x = u + 1; x < n; x++)
+		if (!done[x] && !strcmp(sig[x], sig[u]) &&
+		    !strcmp(s->v[a[x].server].ns, v->ns)) {
+			done[x] = true;
+			append(buf, len, pos, ", ",
+			       s->v[a[x].server].addr.name);
+		}
+	append(buf, len, pos, ")", "");
+}
+
 bool nsset_disagreement(const struct nsset *s, const struct nsset_answer *a,
 			size_t n, int k, const bool *skip, char *buf,
 			size_t len)
 {
 	char sig[NSSET_MAX][256];
-	bool used[NSSET_MAX], differ = false;
+	bool done[NSSET_MAX], differ = false;
 	size_t first = NSSET_MAX, pos = 0;
 
-	for (size_t j = 0; j < n && j < NSSET_MAX; j++) {
+	n = n < NSSET_MAX ? n : NSSET_MAX;
+	for (size_t j = 0; j < n; j++) {
 		nsset_answer_text(&a[j].q[k], sig[j], sizeof sig[j]);
-		used[j] = skip[a[j].server] || !sig[j][0];
-		first = used[j] || first != NSSET_MAX ? first : j;
-		differ |= !used[j] && strcmp(sig[j], sig[first]);
+		done[j] = skip[a[j].server] || !sig[j][0];
+		first = done[j] || first != NSSET_MAX ? first : j;
+		differ |= !done[j] && strcmp(sig[j], sig[first]);
 	}
 	if (!differ || len == 0)
 		return false;
 	snprintf(buf, len, "servers disagree on %s for %s:", k ? "AAAA" : "A",
 		 a[0].q[k].name);
 	pos = strlen(buf);
-	for (size_t j = first, m = 0; j < n && j < NSSET_MAX; j++, m = 0) {
-		for (size_t u = j; u < n && u < NSSET_MAX && !used[j]; u++) {
-			if (used[u] || strcmp(sig[u], sig[j]))
-				continue;
-			used[u] = u != j;
-			append(buf, len, &pos,
-			       m++	   ? ", "
-			       : j > first ? "; "
-					   : " ",
-			       s->v[a[u].server].label);
-		}
-		if (!used[j])
-			append(buf, len, &pos, m > 1 ? " say " : " says ",
-			       sig[j]);
-		used[j] = true;
+	/* One group per answer, in server order; within it one entry per
+	 * server, the addresses of one NS together. */
+	for (size_t j = first; j < n; j++) {
+		size_t m = 0;
+		if (done[j])
+			continue;
+		for (size_t u = j; u < n; u++)
+			if (!done[u] && !strcmp(sig[u], sig[j]))
+				append_server(s, a, n, u, sig, done, buf, len,
+					      &pos,
+					      m++	  ? ", "
+					      : j > first ? "; "
+							  : " ");
+		append(buf, len, &pos, m > 1 ? " say " : " says ", sig[j]);
 	}
 	return true;
 }

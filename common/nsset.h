@@ -88,9 +88,10 @@ int nsset_ask_names(const struct nsset *s, struct loop *l, char *const *names,
 void nsset_answer_text(const struct dns_query *q, char *buf, size_t len);
 
 /* When the servers disagree on type k (0: A, 1: AAAA) of one name, writes
- * which server said what into buf, grouped by answer: "servers disagree on
- * AAAA for www.example.com: ns1 (192.0.2.53), ns1 (2001:db8::53) say
- * 2001:db8::80; ns2 (192.0.2.54) says 2001:db8::81", and returns true.
+ * which server said what into buf, grouped by answer, the addresses of one
+ * NS together: "servers disagree on AAAA for www.example.com: ns1
+ * (192.0.2.53, 2001:db8::53) says 2001:db8::80; ns2 (192.0.2.54), ns3
+ * (192.0.2.55) say 2001:db8::81", and returns true.
  * a holds the name's n answers; those of servers with skip[server] set,
  * and those with nothing to compare, are left out. */
 bool nsset_disagreement(const struct nsset *s, const struct nsset_answer *a,

@@ -22,6 +22,7 @@
 
 #include "deadline.h"
 #include "dns.h"
+#include "dnsjudge.h"
 #include "findings.h"
 #include "namelist.h"
 #include "nsset.h"
@@ -191,180 +192,9 @@ static int kind(const struct sockaddr_storage *sa)
 {
 	return sa->ss_family == AF_INET6;
 }
-static bool replied(const struct dns_query *q)
-{
-	return q->rcode >= 0;
-}
-/* Seconds to three significant digits, never with an exponent. */
-static const char *secs(double s, char *buf)
-{
-	snprintf(buf, 16, "%.3g", s);
-	num_format(strtod(buf, NULL), buf, 16);
-	return buf;
-}
 static const char *txt(const struct sockaddr_storage *sa, char *buf)
 {
 	return addr_format((const struct sockaddr *)sa, buf, ADDR_STRLEN);
-}
-
-/* A server that answered none of its queries is one finding, not one per
- * name; an NS silent over one transport while it answers over the other is
- * named as such. A failed lookup of an NS address is a finding too. */
-static void judge_servers(const struct facts *f, const struct opts *op,
-			  struct findings *w, bool *silent)
-{
-	size_t got[NSSET_MAX] = {0}, lost[NSSET_MAX] = {0};
-	char t[16], what[64];
-
-	for (size_t i = 0; i < f->nnames; i++)
-		for (size_t j = 0; j < f->names[i].nasks * 2; j++) {
-			const struct nsset_answer *a = &f->names[i].asks[j / 2];
-			got[a->server] += replied(&a->q[j % 2]);
-			lost[a->server] += !replied(&a->q[j % 2]);
-		}
-	secs((double)op->dns_timeout_ms / 1000, t);
-	for (size_t s = 0; s < f->ns->n; s++) {
-		const struct nsset_server *v = &f->ns->v[s], *alt = NULL;
-		for (size_t u = 0; u < f->ns->n && v->ns[0]; u++)
-			alt = got[u] && !strcmp(f->ns->v[u].ns, v->ns)
-				  ? &f->ns->v[u]
-				  : alt;
-		if (!(silent[s] = got[s] == 0 && lost[s] > 0))
-			continue;
-		snprintf(what, sizeof what, "silent over %s",
-			 addr_family_name(v->family));
-		if (alt)
-			findings_add(w, STATE_CRITICAL, what, v->ns,
-				     "%s does not answer over %s (%s): %zu "
-				     "queries unanswered in %s s, while it "
-				     "answers over %s (%s)",
-				     v->ns, addr_family_name(v->family),
-				     v->label, lost[s], t,
-				     addr_family_name(alt->family), alt->label);
-		else
-			findings_add(
-			    w, STATE_CRITICAL, NULL, NULL,
-			    "DNS server %s does "
-			    "not answer: %zu queries unanswered in %s s",
-			    v->label, lost[s], t);
-	}
-	for (size_t q = 0; q < f->ns->nlookups; q++) {
-		const struct dns_query *x = &f->ns->lookups[q];
-		snprintf(what, sizeof what, "%s lookup of NS failed",
-			 tname(q % 2));
-		if (x->outcome != DNS_ANSWER && x->outcome != DNS_NODATA)
-			findings_add(w, STATE_WARNING, what, x->name,
-				     "%s query for name server %s: %s at the "
-				     "system resolver; not asked over %s",
-				     tname(q % 2), x->name,
-				     dns_outcome_name(x->outcome),
-				     q % 2 ? "IPv6" : "IPv4");
-	}
-}
-
-/* One query's outcome at one server, in the operator's words. */
-static void judge_query(const struct name *n, const struct nsset_answer *a,
-			const char *srv, int k, const struct opts *op,
-			struct findings *w)
-{
-	const struct dns_query *x = &a->q[k], *y = &a->q[!k];
-	char what[64], t1[16], t2[16], ad[ADDR_STRLEN];
-	enum state st =
-	    range_state(&op->warn_ms, &op->crit_ms, x->elapsed_s * 1000);
-
-	if (x->outcome == DNS_NXDOMAIN && y->outcome == DNS_ANSWER) {
-		snprintf(what, sizeof what, "NXDOMAIN for %s only", tname(k));
-		findings_add(w, STATE_CRITICAL, what, n->name,
-			     "%s says %s does not exist when asked for "
-			     "%s, yet answers %s %s: inconsistent server",
-			     srv, n->name, tname(k), tname(!k),
-			     txt(&y->addrs[0], ad));
-	} else if (!replied(x) && replied(y)) {
-		snprintf(what, sizeof what, "%s query unanswered", tname(k));
-		findings_add(
-		    w, STATE_CRITICAL, what, n->name,
-		    "%s query for %s unanswered after %s s at %s "
-		    "while %s answered in %s s: clients asking for %s wait",
-		    tname(k), n->name, secs(x->elapsed_s, t1), srv, tname(!k),
-		    secs(y->elapsed_s, t2), tname(k));
-	} else if (!replied(x) && k) {
-		findings_add(w, STATE_CRITICAL, "no DNS answer", n->name,
-			     "%s: A and AAAA queries "
-			     "unanswered after %s s at %s",
-			     n->name, secs(x->elapsed_s, t1), srv);
-	} else if (x->outcome == DNS_SERVFAIL || x->outcome == DNS_REFUSED ||
-		   (x->outcome == DNS_ERROR && replied(x))) {
-		snprintf(what, sizeof what, "%s %s", tname(k),
-			 dns_outcome_name(x->outcome));
-		findings_add(w, STATE_CRITICAL, what, n->name,
-			     "%s query for %s: %s%s%s from %s in %s s",
-			     tname(k), n->name, dns_outcome_name(x->outcome),
-			     x->detail[0] ? " " : "", x->detail, srv,
-			     secs(x->elapsed_s, t1));
-	} else if (replied(x) && st != STATE_OK) {
-		snprintf(what, sizeof what, "slow %s answer", tname(k));
-		findings_add(w, st, what, n->name,
-			     "%s answer for %s took %.0f ms at %s", tname(k),
-			     n->name, x->elapsed_s * 1000, srv);
-	}
-}
-
-/* What DNS said about one name, over every server asked. */
-static void judge_dns(const struct facts *f, const struct name *n,
-		      const bool *silent, const struct opts *op,
-		      struct findings *w)
-{
-	bool has[2] = {false, false}, nodata[2] = {false, false};
-	double worst[2] = {0, 0};
-	char t[2][16], text[REPORT_ITEM_LEN];
-
-	if (!n->asks && f->ns->zone[0])
-		findings_add(w, STATE_UNKNOWN, NULL, NULL,
-			     "%s: not asked, outside zone %s", n->name,
-			     f->ns->zone);
-	for (size_t j = 0; j < n->nasks; j++) {
-		const struct nsset_answer *a = &n->asks[j];
-		const char *srv = f->ns->v[a->server].label;
-		if (silent[a->server])
-			continue;
-		if (a->q[0].outcome == DNS_NXDOMAIN &&
-		    a->q[1].outcome == DNS_NXDOMAIN)
-			findings_add(w, STATE_CRITICAL, "NXDOMAIN", n->name,
-				     "NXDOMAIN: %s does not exist "
-				     "(%s)",
-				     n->name, srv);
-		for (int k = 0; k < 2; k++) {
-			judge_query(n, a, srv, k, op, w);
-			has[k] |= a->q[k].outcome == DNS_ANSWER;
-			nodata[k] |= a->q[k].outcome == DNS_NODATA;
-			worst[k] = fmax(worst[k], a->q[k].elapsed_s);
-		}
-	}
-	for (int k = 0; k < 2; k++)
-		if (nsset_disagreement(f->ns, n->asks, n->nasks, k, silent,
-				       text, sizeof text))
-			findings_add(
-			    w, op->strict ? STATE_CRITICAL : STATE_WARNING,
-			    k ? "servers disagree on AAAA"
-			      : "servers disagree on A",
-			    n->name, "%s", text);
-	if (!has[0] && !has[1] && nodata[0] && nodata[1])
-		findings_add(w, STATE_CRITICAL, "no address", n->name,
-			     "%s has neither A nor AAAA "
-			     "records",
-			     n->name);
-	else if (!has[1] && nodata[1])
-		findings_add(w, op->require_aaaa ? STATE_CRITICAL : STATE_OK,
-			     "no AAAA", n->name, "%s has no AAAA record%s",
-			     n->name,
-			     op->require_aaaa ? " (--require-aaaa)" : "");
-	if (n->nasks)
-		findings_add(
-		    w, STATE_OK, NULL, NULL,
-		    "%s: A query %s s, AAAA query %s s (slowest of %zu "
-		    "server%s)",
-		    n->name, secs(worst[0], t[0]), secs(worst[1], t[1]),
-		    n->nasks, n->nasks == 1 ? "" : "s");
 }
 
 /* The first failed check of an address, or nchecks when all answered. */
@@ -393,20 +223,23 @@ static void judge_target(const struct name *n, const struct target *t,
 	size_t c = failed(t, nchecks, &unknown), pos = 0;
 
 	txt(&t->sa, a);
-	if (!t->probed)
-		return findings_add(w, STATE_OK, NULL, NULL,
-				    "%s %s %s: not probed (--families)",
-				    n->name, fam, a);
+	if (!t->probed) {
+		findings_add(w, STATE_OK, NULL, NULL,
+			     "%s %s %s: not probed (--families)", n->name, fam,
+			     a);
+		return;
+	}
 	for (size_t i = 0; c == nchecks && i < nchecks; i++)
 		findings_cat(why, sizeof why, &pos, "%s%s", i ? ", " : "",
 			     probe_describe(t->probes[i], one, sizeof one));
 	if (c < nchecks)
 		probe_describe(t->probes[c], why, sizeof why);
 	snprintf(what, sizeof what, "%s %s not probed", fam, a);
-	if (c == nchecks || unknown)
-		return findings_add(w, unknown ? STATE_UNKNOWN : STATE_OK, what,
-				    n->name, "%s %s %s: %s", n->name, fam, a,
-				    why);
+	if (c == nchecks || unknown) {
+		findings_add(w, unknown ? STATE_UNKNOWN : STATE_OK, what,
+			     n->name, "%s %s %s: %s", n->name, fam, a, why);
+		return;
+	}
 	for (size_t i = 0; i < n->naddrs; i++) {
 		const struct target *u = &n->addrs[i];
 		if (u != t && u->probed &&
@@ -434,12 +267,19 @@ static void judge(const struct facts *f, const struct opts *op,
 	    {"a_total", "aaaa_total"},
 	    {"a_dead", "aaaa_dead"},
 	    {"dns_time_a", "dns_time_aaaa"}};
+	struct dnsjudge dj = {.ns = f->ns,
+			      .timeout_ms = op->dns_timeout_ms,
+			      .warn_ms = op->warn_ms,
+			      .crit_ms = op->crit_ms,
+			      .strict = op->strict,
+			      .require_aaaa = op->require_aaaa};
 	struct findings w = {0};
-	bool silent[NSSET_MAX] = {false}, unknown;
+	bool unknown;
 	size_t dead = 0, total[2] = {0, 0}, deads[2] = {0, 0}, pos = 0;
 	char head[128];
 
-	for (size_t i = 0; i < f->nnames; i++)
+	for (size_t i = 0; i < f->nnames; i++) {
+		dnsjudge_tally(&dj, f->names[i].asks, f->names[i].nasks);
 		for (size_t j = 0; j < f->names[i].naddrs; j++) {
 			const struct target *t = &f->names[i].addrs[j];
 			bool d = failed(t, f->nchecks, &unknown) < f->nchecks &&
@@ -448,9 +288,10 @@ static void judge(const struct facts *f, const struct opts *op,
 			deads[kind(&t->sa)] += d;
 			dead += d;
 		}
+	}
 	enum state dead_st =
 	    range_state(&op->dead_warn, &op->dead_crit, (double)dead);
-	judge_servers(f, op, &w, silent);
+	dnsjudge_servers(&dj, &w);
 	for (int k = 0; k < 2; k++)
 		if (f->icmp_err[k])
 			findings_add(&w, STATE_UNKNOWN, "ICMP echo impossible",
@@ -459,7 +300,8 @@ static void judge(const struct facts *f, const struct opts *op,
 				     "echo over %s impossible: %s",
 				     k ? "IPv6" : "IPv4", f->icmp_err[k]);
 	for (size_t i = 0; i < f->nnames; i++) {
-		judge_dns(f, &f->names[i], silent, op, &w);
+		dnsjudge_name(&dj, f->names[i].name, f->names[i].asks,
+			      f->names[i].nasks, &w);
 		for (size_t j = 0; j < f->names[i].naddrs; j++)
 			judge_target(&f->names[i], &f->names[i].addrs[j],
 				     f->nchecks, dead_st, &w);
@@ -480,9 +322,8 @@ static void judge(const struct facts *f, const struct opts *op,
 	struct range rw = op->warn_ms, rc = op->crit_ms;
 	rw.lo /= 1000, rw.hi /= 1000, rc.lo /= 1000, rc.hi /= 1000;
 	for (int k = 0; k < 2 && f->nnames == 1 && f->names[0].nasks; k++) {
-		double worst = 0;
-		for (size_t j = 0; j < f->names[0].nasks; j++)
-			worst = fmax(worst, f->names[0].asks[j].q[k].elapsed_s);
+		double worst =
+		    dnsjudge_slowest(f->names[0].asks, f->names[0].nasks, k);
 		report_perf(r, &(struct perf){label[2][k], worst, "s", &rw, &rc,
 					      0, NAN});
 	}

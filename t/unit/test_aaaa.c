@@ -1,6 +1,7 @@
 /* test_aaaa: check_aaaa_consistency's judge() on facts built by hand (no
- * network), plus the pure helpers of common/probe, common/nsset and
- * common/namelist. The plugin is included with its main() renamed. */
+ * network), plus common/dnsjudge on its own and the pure helpers of
+ * common/probe, common/nsset and common/namelist. The plugin is included with
+ * its main() renamed. */
 #define main aaaa_main
 #include "../../plugins/check_aaaa_consistency.c"
 #undef main
@@ -56,6 +57,15 @@ static void server(const char *label, const char *ns, int family)
 	snprintf(v->label, sizeof v->label, "%s", label);
 	snprintf(v->ns, sizeof v->ns, "%s", ns);
 	v->family = family;
+}
+
+/* A server as nsset_authoritative() adds it: one address of an NS. */
+static void server_ns(const char *ns, const char *address, int family)
+{
+	server("", ns, family);
+	struct nsset_server *v = &NS.v[NS.n - 1];
+	snprintf(v->addr.name, sizeof v->addr.name, "%s", address);
+	snprintf(v->label, sizeof v->label, "%s (%s)", ns, address);
 }
 
 static struct nsset_answer ASKS[4][4];
@@ -301,9 +311,9 @@ static void test_gslb(void)
 static void test_servers(void)
 {
 	reset(1);
-	server("ns1.example.test (192.0.2.53)", "ns1.example.test", AF_INET);
-	server("ns1.example.test (2001:db8::53)", "ns1.example.test", AF_INET6);
-	server("ns2.example.test (2001:db8::54)", "ns2.example.test", AF_INET6);
+	server_ns("ns1.example.test", "192.0.2.53", AF_INET);
+	server_ns("ns1.example.test", "2001:db8::53", AF_INET6);
+	server_ns("ns2.example.test", "2001:db8::54", AF_INET6);
 	for (size_t s = 0; s < 3; s++) {
 		addr(q(0, s, 0, DNS_ANSWER, 0.001), "192.0.2.80");
 		addr(q(0, s, 1, DNS_ANSWER, 0.001),
@@ -316,9 +326,21 @@ static void test_servers(void)
 	is_str(
 	    R.items[0].text,
 	    "servers disagree on AAAA for www.example.test: ns1.example.test "
-	    "(192.0.2.53), ns1.example.test (2001:db8::53) say 2001:db8::80; "
+	    "(192.0.2.53, 2001:db8::53) says 2001:db8::80; "
 	    "ns2.example.test (2001:db8::54) says 2001:db8::81",
-	    "servers disagree: lists which server said what");
+	    "servers disagree: which server said what, one NS named once");
+	addr(q(0, 1, 1, DNS_ANSWER, 0.001), "2001:db8::81");
+	addr(q(0, 2, 1, DNS_ANSWER, 0.001), "2001:db8::80");
+	run_judge();
+	is_str(
+	    R.items[0].text,
+	    "servers disagree on AAAA for www.example.test: ns1.example.test "
+	    "(192.0.2.53), ns2.example.test (2001:db8::54) say "
+	    "2001:db8::80; ns1.example.test (2001:db8::53) says "
+	    "2001:db8::81",
+	    "servers disagree: an NS split over two answers, in each group");
+	addr(q(0, 1, 1, DNS_ANSWER, 0.001), "2001:db8::80");
+	addr(q(0, 2, 1, DNS_ANSWER, 0.001), "2001:db8::81");
 	o.strict = true;
 	is_int(run_judge(), STATE_CRITICAL,
 	       "servers disagree with --strict: CRITICAL");
@@ -331,9 +353,8 @@ static void test_servers(void)
 	is_int(run_judge(), STATE_CRITICAL, "NS silent over IPv6: CRITICAL");
 	ok(has_item(
 	       STATE_CRITICAL,
-	       "ns1.example.test does not answer over IPv6 (ns1.example.test "
-	       "(2001:db8::53)): 2 queries unanswered in 3 s, while it answers "
-	       "over IPv4"),
+	       "ns1.example.test does not answer over IPv6 (2001:db8::53): 2 "
+	       "queries unanswered in 3 s, while it answers over IPv4"),
 	   "NS silent over IPv6: its own finding");
 
 	reset(1);
@@ -347,6 +368,37 @@ static void test_servers(void)
 	   "slow answer named");
 	ok(perf_has("dns_time_a=0.25s;0.1;;0"),
 	   "dns_time_a carries -w in seconds");
+}
+
+/* common/dnsjudge on its own, as a resolver check would use it. */
+static void test_dnsjudge(void)
+{
+	struct nsset ns = {0};
+	struct nsset_answer a = {0};
+	struct findings w = {0};
+
+	nsset_add(&ns, NULL);
+	a.q[0] = (struct dns_query){.outcome = DNS_ANSWER, .elapsed_s = 0.0013};
+	a.q[0].addrs[a.q[0].naddrs++] = sa("192.0.2.1");
+	a.q[1] = (struct dns_query){
+	    .outcome = DNS_TIMEOUT, .rcode = -1, .elapsed_s = 3};
+	struct dnsjudge j = {.ns = &ns, .timeout_ms = 3000};
+	dnsjudge_tally(&j, &a, 1);
+	dnsjudge_servers(&j, &w);
+	is_int((int)w.n, 0, "dnsjudge: a server answering A is not silent");
+	dnsjudge_name(&j, "x.example.test", &a, 1, &w);
+	ok(w.n == 2 && w.v[0].st == STATE_CRITICAL &&
+	       !strcmp(w.v[0].text,
+		       "AAAA query for x.example.test unanswered after 3 s at "
+		       "system resolver while A answered in 0.0013 s: clients "
+		       "asking for AAAA wait"),
+	   "dnsjudge: AAAA unanswered while A answered");
+	is_str(w.v[1].text,
+	       "x.example.test: A query 0.0013 s, AAAA query 3 s (slowest of "
+	       "1 server)",
+	       "dnsjudge: the times");
+	is_double(dnsjudge_slowest(&a, 1, 1), 3, "dnsjudge_slowest");
+	findings_free(&w);
 }
 
 static void test_unknown(void)
@@ -422,6 +474,7 @@ int main(void)
 	test_multi();
 	test_gslb();
 	test_servers();
+	test_dnsjudge();
 	test_unknown();
 	test_helpers();
 	return done_testing();
