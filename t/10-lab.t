@@ -438,6 +438,17 @@ subtest 'down after a partial up, twice' => sub {
     is(V6Lab::run_host([$V6Lab::LAB, '-i', $id, 'down'], timeout => 10)->{rc}, 0, 'down again: rc 0');
 };
 
+subtest 'down finds daemons whose namespace is gone' => sub {
+    my $id = "${ID}o";
+    my $r = V6Lab::run_host([$V6Lab::LAB, '-i', $id, 'up', '--parts', 'web'], timeout => 30);
+    is($r->{rc}, 0, 'up') or diag($r->{err});
+    # An interrupted run can lose a namespace while its daemons live on.
+    V6Lab::run_host([qw(ip netns del), "$id-srv"], timeout => 5);
+    V6Lab::run_host([qw(ip netns del), "$id-near"], timeout => 5);
+    is(V6Lab::run_host([$V6Lab::LAB, '-i', $id, 'down'], timeout => 10)->{rc}, 0, 'down: rc 0');
+    is_deeply([ leftovers($id) ], [], 'the orphaned nginx processes are gone too');
+};
+
 subtest 'down' => sub {
     $lab->down;
     is_deeply([ leftovers($ID) ], [], 'down leaves no namespace, /etc/netns, state dir or process');
