@@ -252,6 +252,35 @@ static void print_usage(const struct plugin *p)
 	printf("Usage: %s %s\n", p->name, p->usage ? p->usage : "[options]");
 }
 
+/* The usage line for --help, wrapped under its arguments when long. */
+static void print_usage_wrapped(const struct plugin *p)
+{
+	char line[1024];
+	int hang = snprintf(line, sizeof line, "Usage: %s ", p->name);
+	const char *w = p->usage ? p->usage : "[options]";
+	int col = hang;
+
+	fputs(line, stdout);
+	while (*w) {
+		while (*w == ' ')
+			w++;
+		size_t n = strcspn(w, " ");
+		if (n == 0)
+			break;
+		if (col > hang && col + 1 + (int)n > HELP_WIDTH) {
+			printf("\n%*s", hang, "");
+			col = hang;
+		} else if (col > hang) {
+			putchar(' ');
+			col++;
+		}
+		fwrite(w, 1, n, stdout);
+		col += (int)n;
+		w += n;
+	}
+	putchar('\n');
+}
+
 static void print_help(const struct parser *ps)
 {
 	const struct plugin *p = ps->p;
@@ -263,7 +292,7 @@ static void print_help(const struct parser *ps)
 		wrap(p->description, 0);
 	}
 	putchar('\n');
-	print_usage(p);
+	print_usage_wrapped(p);
 	printf("\nOptions:\n");
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct opt_def *d = &ps->slots[i].d;

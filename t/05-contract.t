@@ -1,0 +1,74 @@
+#!/usr/bin/perl
+# The contract every plugin keeps whatever it is given, checked on every
+# built plugins/check_*: --help and --version, and bad input answered with
+# exit 3, one line naming the problem, the usage line, nothing on stderr.
+# No network is touched: every case here fails before any probe.
+use strict;
+use warnings;
+use Test::More;
+use File::Temp qw(tempdir);
+
+my @plugins = grep { !/\.[cod]$/ && -x } glob "plugins/check_*";
+plan skip_all => 'no plugin built (run make)' unless @plugins;
+my $tmp = tempdir(CLEANUP => 1);
+
+sub run {
+    my ($bin, @args) = @_;
+    my $q = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" } @args;
+    system("env -u LANGUAGE LC_ALL=de_DE.UTF-8 timeout -s KILL 15 $bin $q >$tmp/out 2>$tmp/err </dev/null");
+    my $w = $?;
+    local $/;
+    open my $o, '<', "$tmp/out" or die;
+    open my $e, '<', "$tmp/err" or die;
+    my %r = (rc => $w >> 8, signal => $w & 127, out => <$o> // '', err => <$e> // '');
+    ($r{first}) = split /\n/, $r{out};
+    $r{first} //= '';
+    return \%r;
+}
+
+for my $bin (@plugins) {
+    (my $name = $bin) =~ s{.*/}{};
+    my $h = run($bin, '--help');
+    is($h->{rc}, 3, "$name --help: exit 3");
+    like($h->{out}, qr/^\Q$name\E v\d+\.\d+\.\d+ \(v6ops-plugins\)\n/, "$name --help: name and version first");
+    like($h->{out}, qr/\nUsage: \Q$name\E /, "$name --help: usage");
+    like($h->{out}, qr/\nOptions:\n/, "$name --help: options");
+    like($h->{out}, qr/\nExamples:\n  \Q$name\E /, "$name --help: examples");
+    for my $o (qw(--timeout --timeout-result --verbose --version --hostname)) {
+        like($h->{out}, qr/\Q$o\E/, "$name --help explains $o");
+    }
+    is(scalar(grep { length > 79 } split /\n/, $h->{out}), 0, "$name --help: fits 80 columns");
+    is($h->{err}, '', "$name --help: nothing on stderr");
+
+    my $v = run($bin, '--version');
+    is($v->{rc}, 3, "$name --version: exit 3");
+    like($v->{out}, qr/^\Q$name\E v\d+\.\d+\.\d+ \(v6ops-plugins\)\n\z/, "$name --version: one line");
+
+    my ($label) = run($bin, '--bogus')->{first} =~ /^([A-Z][A-Z0-9_]*) /;
+    ok(defined $label, "$name: output starts with its label") or next;
+    for my $case (
+        [ 'unknown option',     [ '--bogus' ],                         qr/unknown option --bogus/ ],
+        [ 'stray argument',     [ '-H', 'www.example.test', 'extra' ], qr/unexpected argument "extra"/ ],
+        [ 'missing value',      [ '-H' ],                              qr/option -H needs a value/ ],
+        [ '-t 0',               [ '-H', 'www.example.test', '-t', '0' ], qr/option -t: / ],
+        [ '-t junk',            [ '-H', 'www.example.test', '-t', 'soon' ], qr/option -t: "soon" is not a duration/ ],
+        [ 'bad host',           [ '-H', 'bad host name' ],             qr/option -H: / ],
+        [ '-4 with IPv6',       [ '-4', '-H', '2001:db8::1' ],         qr/option -4: 2001:db8::1 is an IPv6 address/ ],
+        [ '-6 with IPv4',       [ '-6', '-H', '198.51.100.1' ],        qr/option -6: 198\.51\.100\.1 is an IPv4 address/ ],
+        [ '-w garbage',         [ '-H', 'www.example.test', '-w', 'abc' ], qr/option -w: / ],
+        [ '-c inverted',        [ '-H', 'www.example.test', '-c', '20:10' ], qr/option -c: "20:10" is not a range/ ],
+        [ 'hostile text',       [ "--bo|gus\n\e[1m" ],                 qr/unknown option --bo\/gus/ ],
+    ) {
+        my ($why, $args, $re) = @$case;
+        my $r = run($bin, @$args);
+        is($r->{rc}, 3, "$name $why: exit 3");
+        is($r->{signal}, 0, "$name $why: no signal");
+        like($r->{first}, qr/^\Q$label\E UNKNOWN - /, "$name $why: a plugin line");
+        like($r->{first}, $re, "$name $why: says what is wrong");
+        like($r->{out}, qr/\A[^\n]*\nUsage: \Q$name\E [^\n]*\n\z/, "$name $why: one line, then the usage line");
+        is(() = $r->{first} =~ /\|/g, 0, "$name $why: no | in the text");
+        is($r->{err}, '', "$name $why: nothing on stderr");
+    }
+}
+
+done_testing();
