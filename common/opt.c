@@ -1,6 +1,7 @@
 #include "opt.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,92 +115,71 @@ static void add(struct parser *ps, struct opt_def d, enum std_action act)
 		ps->slots[ps->n++] = (struct slot){d, act};
 }
 
+/* The standard options: which plugins get each (need: any of these STD_*
+ * flags, 0 for all), what it does, and where its value goes in struct
+ * std_opts (SELF: the struct itself, for the custom parsers). */
+#define NONE  ((size_t)-1)
+#define SELF  ((size_t)-2)
+#define HOSTS (STD_HOST | STD_HOST_LIST | STD_HOST_REQUIRED)
+static const struct std_row {
+	unsigned need;
+	enum std_action act;
+	size_t off;
+	struct opt_def d;
+} std_rows[] = {
+    /* clang-format off */
+	{ 0, ACT_HELP, NONE, { .sname = 'h', .lname = "help", .type = OPT_FLAG,
+	  .help = "Print this help and exit." } },
+	{ 0, ACT_VERSION, NONE, { .sname = 'V', .lname = "version",
+	  .type = OPT_FLAG, .help = "Print the version and exit." } },
+	{ 0, ACT_VERBOSE, NONE, { .sname = 'v', .lname = "verbose",
+	  .type = OPT_FLAG,
+	  .help = "Explain each step on stderr; repeat for more detail." } },
+	{ 0, ACT_NONE, SELF, { .sname = 't', .lname = "timeout",
+	  .type = OPT_CUSTOM, .arg = "SECONDS[:STATE]", .help = timeout_help,
+	  .parse = parse_timeout } },
+	{ 0, ACT_NONE, offsetof(struct std_opts, timeout_state), {
+	  .lname = "timeout-result", .type = OPT_STATE, .arg = "STATE",
+	  .help = "State to return on timeout: ok, warning, critical or "
+		  "unknown (default: unknown)." } },
+	{ HOSTS, ACT_NONE, SELF, { .sname = 'H', .lname = "hostname",
+	  .type = OPT_CUSTOM, .arg = "HOST", .parse = parse_host } },
+	{ STD_FAMILY, ACT_V4, NONE, { .sname = '4', .lname = "ipv4",
+	  .type = OPT_FLAG, .help = "Check over IPv4 only." } },
+	{ STD_FAMILY, ACT_V6, NONE, { .sname = '6', .lname = "ipv6",
+	  .type = OPT_FLAG, .help = "Check over IPv6 only." } },
+	{ STD_THRESHOLDS, ACT_NONE, offsetof(struct std_opts, warn), {
+	  .sname = 'w', .lname = "warning", .type = OPT_RANGE,
+	  .arg = "RANGE" } },
+	{ STD_THRESHOLDS, ACT_NONE, offsetof(struct std_opts, crit), {
+	  .sname = 'c', .lname = "critical", .type = OPT_RANGE,
+	  .arg = "RANGE" } },
+    /* clang-format on */
+};
+
 static void build_table(struct parser *ps)
 {
 	const struct plugin *p = ps->p;
-	struct std_opts *s = ps->std;
 
-	add(ps,
-	    (struct opt_def){.sname = 'h',
-			     .lname = "help",
-			     .type = OPT_FLAG,
-			     .help = "Print this help and exit."},
-	    ACT_HELP);
-	add(ps,
-	    (struct opt_def){.sname = 'V',
-			     .lname = "version",
-			     .type = OPT_FLAG,
-			     .help = "Print the version and exit."},
-	    ACT_VERSION);
-	add(ps,
-	    (struct opt_def){.sname = 'v',
-			     .lname = "verbose",
-			     .type = OPT_FLAG,
-			     .help = "Explain each step on stderr; repeat "
-				     "for more detail."},
-	    ACT_VERBOSE);
-	add(ps,
-	    (struct opt_def){.sname = 't',
-			     .lname = "timeout",
-			     .type = OPT_CUSTOM,
-			     .target = s,
-			     .arg = "SECONDS[:STATE]",
-			     .help = timeout_help,
-			     .parse = parse_timeout},
-	    ACT_NONE);
-	add(ps,
-	    (struct opt_def){.lname = "timeout-result",
-			     .type = OPT_STATE,
-			     .target = &s->timeout_state,
-			     .arg = "STATE",
-			     .help = "State to return on timeout: ok, "
-				     "warning, critical or unknown "
-				     "(default: unknown)."},
-	    ACT_NONE);
-	if (p->std & (STD_HOST | STD_HOST_LIST | STD_HOST_REQUIRED))
-		add(ps,
-		    (struct opt_def){
-			.sname = 'H',
-			.lname = "hostname",
-			.type = OPT_CUSTOM,
-			.target = s,
-			.arg = "HOST",
-			.help = p->host_help ? p->host_help
-					     : "Host name or address.",
-			.parse = p->std & STD_HOST_LIST ? parse_host_list
-							: parse_host},
-		    ACT_NONE);
-	if (p->std & STD_FAMILY) {
-		add(ps,
-		    (struct opt_def){.sname = '4',
-				     .lname = "ipv4",
-				     .type = OPT_FLAG,
-				     .help = "Check over IPv4 only."},
-		    ACT_V4);
-		add(ps,
-		    (struct opt_def){.sname = '6',
-				     .lname = "ipv6",
-				     .type = OPT_FLAG,
-				     .help = "Check over IPv6 only."},
-		    ACT_V6);
-	}
-	if (p->std & STD_THRESHOLDS) {
-		add(ps,
-		    (struct opt_def){.sname = 'w',
-				     .lname = "warning",
-				     .type = OPT_RANGE,
-				     .target = &s->warn,
-				     .arg = "RANGE",
-				     .help = p->warn_help},
-		    ACT_NONE);
-		add(ps,
-		    (struct opt_def){.sname = 'c',
-				     .lname = "critical",
-				     .type = OPT_RANGE,
-				     .target = &s->crit,
-				     .arg = "RANGE",
-				     .help = p->crit_help},
-		    ACT_NONE);
+	for (size_t i = 0; i < sizeof std_rows / sizeof *std_rows; i++) {
+		const struct std_row *r = &std_rows[i];
+		struct opt_def d = r->d;
+		if (r->need && !(p->std & r->need))
+			continue;
+		if (r->off == SELF)
+			d.target = ps->std;
+		else if (r->off != NONE)
+			d.target = (char *)ps->std + r->off;
+		/* what -H, -w and -c mean is the plugin's to say */
+		if (d.sname == 'H') {
+			d.help = p->host_help ? p->host_help
+					      : "Host name or address.";
+			if (p->std & STD_HOST_LIST)
+				d.parse = parse_host_list;
+		} else if (d.sname == 'w' || d.sname == 'c') {
+			d.help = d.sname == 'w' ? p->warn_help : p->crit_help;
+		}
+		add(ps, d, r->act);
 	}
 	for (size_t i = 0; i < p->nopts; i++)
 		add(ps, p->opts[i], ACT_NONE);
