@@ -464,6 +464,16 @@ static void act(struct parser *ps, const struct slot *s, const char *arg,
 		opt_fail(ps->p, "option %s: %s", shown, why);
 }
 
+/* An option's value given as the next argument ("-w 10", "--warning 10"). */
+static const char *next_value(const struct parser *ps, const struct slot *s,
+			      const char *shown, int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		opt_fail(ps->p, "option %s needs a value (%s)", shown,
+			 s->d.arg);
+	return argv[++*i];
+}
+
 static void parse_args(struct parser *ps, int argc, char **argv)
 {
 	char shown[80];
@@ -489,13 +499,8 @@ static void parse_args(struct parser *ps, int argc, char **argv)
 			if (s->d.type == OPT_FLAG && arg)
 				opt_fail(ps->p, "option %s takes no value",
 					 shown);
-			if (s->d.type != OPT_FLAG && !arg) {
-				if (i + 1 >= argc)
-					opt_fail(ps->p,
-						 "option %s needs a value (%s)",
-						 shown, s->d.arg);
-				arg = argv[++i];
-			}
+			if (s->d.type != OPT_FLAG && !arg)
+				arg = next_value(ps, s, shown, argc, argv, &i);
 			act(ps, s, arg, shown);
 			continue;
 		}
@@ -508,14 +513,9 @@ static void parse_args(struct parser *ps, int argc, char **argv)
 				act(ps, s, NULL, shown);
 				continue;
 			}
-			const char *arg = c[1] ? c + 1 : NULL;
-			if (!arg) {
-				if (i + 1 >= argc)
-					opt_fail(ps->p,
-						 "option %s needs a value (%s)",
-						 shown, s->d.arg);
-				arg = argv[++i];
-			}
+			const char *arg =
+			    c[1] ? c + 1
+				 : next_value(ps, s, shown, argc, argv, &i);
 			act(ps, s, arg, shown);
 			break;
 		}
