@@ -16,6 +16,12 @@ static bool replied(const struct dns_query *q)
 	return q->rcode >= 0;
 }
 
+/* A wait ended by the deadline before the query's own timeout. */
+static bool cut_short(const struct dnsjudge *j, double waited_s)
+{
+	return waited_s * 1000 < (double)j->timeout_ms * 0.9;
+}
+
 /* Seconds to three significant digits, never with an exponent. */
 static const char *secs(double s, char *buf)
 {
@@ -27,8 +33,12 @@ static const char *secs(double s, char *buf)
 void dnsjudge_tally(struct dnsjudge *j, const struct nsset_answer *a, size_t n)
 {
 	for (size_t i = 0; i < n * 2; i++) {
-		j->got[a[i / 2].server] += replied(&a[i / 2].q[i % 2]);
-		j->lost[a[i / 2].server] += !replied(&a[i / 2].q[i % 2]);
+		const struct dns_query *x = &a[i / 2].q[i % 2];
+		size_t s = a[i / 2].server;
+		j->got[s] += replied(x);
+		j->lost[s] += !replied(x);
+		if (!replied(x) && x->elapsed_s > j->waited[s])
+			j->waited[s] = x->elapsed_s;
 	}
 }
 
@@ -37,7 +47,6 @@ void dnsjudge_servers(struct dnsjudge *j, struct findings *w)
 	const struct nsset *ns = j->ns;
 	char t[16], what[64];
 
-	secs((double)j->timeout_ms / 1000, t);
 	for (size_t s = 0; s < ns->n; s++) {
 		const struct nsset_server *v = &ns->v[s], *alt = NULL;
 		for (size_t u = 0; u < ns->n && v->ns[0]; u++)
@@ -46,6 +55,15 @@ void dnsjudge_servers(struct dnsjudge *j, struct findings *w)
 				  : alt;
 		if (!(j->silent[s] = j->got[s] == 0 && j->lost[s] > 0))
 			continue;
+		secs(j->waited[s], t);
+		if (cut_short(j, j->waited[s])) {
+			findings_add(w, STATE_UNKNOWN, "DNS cut short by -t",
+				     v->label,
+				     "DNS server %s: %zu queries without an "
+				     "answer when -t ended the wait after %s s",
+				     v->label, j->lost[s], t);
+			continue;
+		}
 		snprintf(what, sizeof what, "silent over %s",
 			 addr_family_name(v->family));
 		if (alt)
@@ -88,7 +106,12 @@ static void query(const struct dnsjudge *j, const char *name,
 	enum state st =
 	    range_state(&j->warn_ms, &j->crit_ms, x->elapsed_s * 1000);
 
-	if (x->outcome == DNS_NXDOMAIN && y->outcome == DNS_ANSWER) {
+	if (x->outcome == DNS_TIMEOUT && cut_short(j, x->elapsed_s)) {
+		findings_add(w, STATE_UNKNOWN, "DNS cut short by -t", name,
+			     "%s query for %s at %s: no answer when -t ended "
+			     "the wait after %s s",
+			     tname(k), name, srv, secs(x->elapsed_s, t1));
+	} else if (x->outcome == DNS_NXDOMAIN && y->outcome == DNS_ANSWER) {
 		snprintf(what, sizeof what, "NXDOMAIN for %s only", tname(k));
 		findings_add(w, STATE_CRITICAL, what, name,
 			     "%s says %s does not exist when asked for "
@@ -119,10 +142,14 @@ static void query(const struct dnsjudge *j, const char *name,
 			     x->detail[0] ? " " : "", x->detail, srv,
 			     secs(x->elapsed_s, t1));
 	} else if (replied(x) && st != STATE_OK) {
+		char lim[48];
+		range_format(st == STATE_CRITICAL ? &j->crit_ms : &j->warn_ms,
+			     lim, sizeof lim);
 		snprintf(what, sizeof what, "slow %s answer", tname(k));
 		findings_add(w, st, what, name,
-			     "%s answer for %s took %.0f ms at %s", tname(k),
-			     name, x->elapsed_s * 1000, srv);
+			     "%s answer for %s took %.3g ms at %s (-%c %s)",
+			     tname(k), name, x->elapsed_s * 1000, srv,
+			     st == STATE_CRITICAL ? 'c' : 'w', lim);
 	}
 }
 

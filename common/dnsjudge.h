@@ -3,7 +3,8 @@
  * answered none of its queries (one finding, not one per name), an NS
  * silent over one transport while it answers over the other, a failed
  * lookup of an NS address. Per name: a query of one type unanswered while
- * the other is answered ("clients asking for AAAA wait"), NXDOMAIN for one
+ * the other is answered ("clients asking for AAAA wait"; UNKNOWN when the
+ * deadline, not the server, ended the wait), NXDOMAIN for one
  * type only, SERVFAIL or REFUSED, answers slower than the thresholds, no
  * AAAA record, and servers that disagree (RFC 1034 4.2.1). Pure: no I/O,
  * for any check built on nsset (a zone audit, a resolver check). */
@@ -26,7 +27,8 @@ struct dnsjudge {
 	bool require_aaaa; /* a name without AAAA: CRITICAL, not OK */
 	/* Filled by dnsjudge_tally() and dnsjudge_servers(). */
 	size_t got[NSSET_MAX], lost[NSSET_MAX]; /* queries answered or not */
-	bool silent[NSSET_MAX]; /* answered nothing: not judged per name */
+	double waited[NSSET_MAX]; /* the longest wait for a lost one, s */
+	bool silent[NSSET_MAX];	  /* answered nothing: not judged per name */
 };
 
 /* Counts one name's n answers (one per server) towards its servers. Call
@@ -34,7 +36,8 @@ struct dnsjudge {
 void dnsjudge_tally(struct dnsjudge *j, const struct nsset_answer *a, size_t n);
 
 /* Server-level findings from the tally: a silent server (CRITICAL), named
- * as silent over one transport when the same NS answers over the other;
+ * as silent over one transport when the same NS answers over the other
+ * (UNKNOWN when the deadline cut its queries short of timeout_ms);
  * a failed A or AAAA lookup of an NS name (WARNING). Sets j->silent. */
 void dnsjudge_servers(struct dnsjudge *j, struct findings *w);
 

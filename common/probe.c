@@ -518,3 +518,27 @@ const char *probe_describe(const struct probe *p, char *buf, size_t len)
 	}
 	return buf;
 }
+
+int probe_parse_ports(const char *arg, void *target, char *err, size_t errlen)
+{
+	struct probe_ports *p = target;
+	char buf[128], *save = NULL;
+
+	if (!arg[strspn(arg, ", ")] || strlen(arg) >= sizeof buf) {
+		snprintf(err, errlen, "\"%.40s\" is not a list of ports", arg);
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%s", arg);
+	for (char *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (p->n == PROBE_MAX_PORTS) {
+			snprintf(err, errlen, "at most %d ports",
+				 PROBE_MAX_PORTS);
+			return -1;
+		}
+		if (num_long(t, 1, 65535, &p->v[p->n], err, errlen))
+			return -1;
+		p->n++;
+	}
+	return 0;
+}

@@ -106,6 +106,17 @@ void probe_finish(struct probe_set *s);
  * probes probe_get() made. */
 void probe_free(struct probe_set *s);
 
+/* TCP ports, as many "-p PORT[,PORT...]" options give them (1..65535). */
+#define PROBE_MAX_PORTS 16
+struct probe_ports {
+	long v[PROBE_MAX_PORTS];
+	size_t n;
+};
+
+/* An OPT_CUSTOM parse function (common/opt.h): appends arg's ports to the
+ * struct probe_ports at target. 0, or -1 with the reason in err. */
+int probe_parse_ports(const char *arg, void *target, char *err, size_t errlen);
+
 /* "answered", "refused", "unreachable", "timeout", "error", "not run". */
 const char *probe_outcome_name(enum probe_outcome o);
 

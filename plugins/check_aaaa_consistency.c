@@ -32,39 +32,45 @@
 #include "probe.h"
 #include "report.h"
 
-#define MAX_PORTS 16
-#define MAX_ASKS  4096 /* names x servers: each ask holds two dns_query */
+#define MAX_ASKS 4096 /* names x servers: each ask holds two dns_query */
 
 struct opts {
 	const char *file;
 	struct nsset servers; /* -s */
 	bool authoritative, strict, require_aaaa, icmp;
 	int families; /* index into "4,6|6,4|4|6" */
-	long ports[MAX_PORTS];
-	size_t nports;
-	long max_concurrency, probe_timeout_ms, dns_timeout_ms;
+	struct probe_ports ports;
+	long max_concurrency, probe_timeout_ms, dns_timeout_ms; /* 0: fit -t */
 	struct range warn_ms, crit_ms, dead_warn, dead_crit;
 };
 
-static struct opts o = {
-    .max_concurrency = 64, .probe_timeout_ms = 2000, .dns_timeout_ms = 3000};
+static struct opts o = {.max_concurrency = 64};
 
-static int parse_ports(const char *arg, void *target, char *err, size_t len)
+/* -t holds the DNS phases (two with --authoritative: the addresses of the
+ * NS, then the names), the probes and 0.2 s to report; a timeout not given
+ * is its default (3 s, 2 s) or shrinks to fit. */
+static int fit_timeouts(long t, char *err, size_t len)
 {
-	struct opts *op = target;
-	char buf[128], *save = NULL;
+	long ph = o.authoritative ? 2 : 1, room = t - 200;
+	long *dns = &o.dns_timeout_ms, *pr = &o.probe_timeout_ms;
+	double f = (double)room / (double)(ph * 3000 + 2000);
 
-	snprintf(buf, sizeof buf, "%s", arg);
-	for (char *t = strtok_r(buf, ",", &save); t;
-	     t = strtok_r(NULL, ",", &save)) {
-		if (op->nports == MAX_PORTS)
-			return snprintf(err, len, "at most %d ports",
-					MAX_PORTS),
-			       -1;
-		if (num_long(t, 1, 65535, &op->ports[op->nports++], err, len))
-			return -1;
-	}
-	return 0;
+	if (!*dns && !*pr)
+		*dns = (long)(3000 * (f < 1 ? f : 1)),
+		*pr = (long)(2000 * (f < 1 ? f : 1));
+	else if (!*dns)
+		*dns = (room - *pr) / ph < 3000 ? (room - *pr) / ph : 3000;
+	else if (!*pr)
+		*pr = room - ph * *dns < 2000 ? room - ph * *dns : 2000;
+	if (*dns >= 100 && *pr >= 10 && ph * *dns + *pr <= room)
+		return 0;
+	return snprintf(err, len,
+			"-t %.3g s is too short: --dns-timeout %.3g s%s + "
+			"--probe-timeout %.3g s + 0.2 s",
+			(double)t / 1000, (double)(*dns > 0 ? *dns : 0) / 1000,
+			ph > 1 ? " (twice with --authoritative)" : "",
+			(double)(*pr > 0 ? *pr : 0) / 1000),
+	       -1;
 }
 
 static int validate(const struct std_opts *s, char *err, size_t len)
@@ -80,13 +86,8 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 	else if (o.authoritative && o.servers.n)
 		snprintf(err, len,
 			 "options -s and --authoritative exclude each other");
-	else if (o.probe_timeout_ms >= s->timeout_ms ||
-		 o.dns_timeout_ms >= s->timeout_ms)
-		snprintf(err, len,
-			 "--probe-timeout and --dns-timeout must be shorter "
-			 "than -t");
 	else
-		return 0;
+		return fit_timeouts(s->timeout_ms, err, len);
 	return -1;
 }
 
@@ -106,8 +107,8 @@ static const struct opt_def opts[] = {
 	  .help = "Servers that disagree are CRITICAL, not WARNING." },
 	{ .lname = "require-aaaa", .type = OPT_FLAG, .target = &o.require_aaaa,
 	  .help = "A name without AAAA records is CRITICAL." },
-	{ .sname = 'p', .lname = "port", .type = OPT_CUSTOM, .target = &o, .arg = "PORT[,PORT]",
-	  .parse = parse_ports, .help = "TCP port to connect to on every address; repeatable "
+	{ .sname = 'p', .lname = "port", .type = OPT_CUSTOM, .target = &o.ports, .arg = "PORT[,PORT]",
+	  .parse = probe_parse_ports, .help = "TCP port to connect to on every address; repeatable "
 					"(default: 80 unless only --icmp is given)." },
 	{ .lname = "icmp", .type = OPT_FLAG, .target = &o.icmp,
 	  .help = "Send an ICMP/ICMPv6 echo to every address too (unprivileged where "
@@ -118,10 +119,12 @@ static const struct opt_def opts[] = {
 	  .min = 1, .max = 1000, .help = "TCP connects in flight at once (default: 64)." },
 	{ .lname = "probe-timeout", .type = OPT_DURATION, .target = &o.probe_timeout_ms,
 	  .arg = "SECONDS", .min = 10, .max = 60000,
-	  .help = "Time after which a probe counts as unanswered (default: 2)." },
+	  .help = "Time after which a probe counts as unanswered (default: 2, less when -t "
+		  "is short)." },
 	{ .lname = "dns-timeout", .type = OPT_DURATION, .target = &o.dns_timeout_ms,
 	  .arg = "SECONDS", .min = 100, .max = 60000,
-	  .help = "Time after which a DNS query counts as unanswered (default: 3)." },
+	  .help = "Time after which a DNS query counts as unanswered (default: 3, less "
+		  "when -t is short)." },
 	{ .lname = "dead-warning", .type = OPT_RANGE, .target = &o.dead_warn, .arg = "RANGE",
 	  .help = "WARNING when the number of dead addresses is outside RANGE." },
 	{ .lname = "dead-critical", .type = OPT_RANGE, .target = &o.dead_crit, .arg = "RANGE",
@@ -161,7 +164,7 @@ static const struct plugin plugin = {
 struct target { /* one published address of a name */
 	struct sockaddr_storage sa;
 	bool probed; /* false: its family is not probed */
-	struct probe *probes[MAX_PORTS + 1]; /* per check: o.ports, then ICMP */
+	struct probe *probes[PROBE_MAX_PORTS + 1]; /* o.ports, then ICMP */
 };
 
 struct name {
@@ -177,7 +180,7 @@ struct facts {
 	char **namev;		/* the names, as read */
 	struct name *names;
 	size_t nnames;
-	size_t nchecks;		 /* o.nports, plus one with --icmp */
+	size_t nchecks;		 /* o.ports.n, plus one with --icmp */
 	const char *icmp_err[2]; /* --icmp: why there is no IPv4 / IPv6 echo */
 };
 
@@ -405,11 +408,11 @@ static void probe_name(struct facts *f, struct name *n, struct probe_set *ps,
 			t->probed = fam[kind(&t->sa)];
 			for (size_t c = 0; t->probed && c < f->nchecks; c++) {
 				struct sockaddr_storage sa = t->sa;
-				if (c < o.nports)
+				if (c < o.ports.n)
 					addr_set_port((struct sockaddr *)&sa,
-						      (unsigned)o.ports[c]);
+						      (unsigned)o.ports.v[c]);
 				t->probed = (t->probes[c] = probe_get(
-						 ps, &sa, c >= o.nports));
+						 ps, &sa, c >= o.ports.n));
 			}
 		}
 	}
@@ -475,9 +478,9 @@ int main(int argc, char **argv)
 		       o.families != 2 && std.family != AF_INET};
 	if (!o.icmp)
 		probe_echo_close(&echo);
-	if (!o.nports && !o.icmp)
-		o.ports[o.nports++] = 80;
-	f.nchecks = o.nports + o.icmp;
+	if (!o.ports.n && !o.icmp)
+		o.ports.v[o.ports.n++] = 80;
+	f.nchecks = o.ports.n + o.icmp;
 	for (int k = 0; k < 2; k++)
 		f.icmp_err[k] =
 		    o.icmp && fam[k] && !echo.sock[k] ? echo.err[k] : NULL;

@@ -2,7 +2,8 @@
 # check_aaaa_consistency in the lab, against real nsd and unbound: a healthy
 # name, the stale AAAA, three AAAA with one dead, the server that ignores
 # AAAA queries (dns-noaaaa), an A-only name, NXDOMAIN, authoritative servers
-# that disagree, a lost IPv6 address (v6-addr-lost), 200 names from a file
+# that disagree, REFUSED, -w/-c, dead-address thresholds, --max-concurrency,
+# a lost IPv6 address (v6-addr-lost), 200 names from a file
 # within -t, ICMP echo without privileges, bad files and options.
 use strict;
 use warnings;
@@ -80,6 +81,19 @@ like($p->{out}, qr/AAAA query for www\.lab\.test unanswered after [\d.]+ s at ns
      'dns-noaaaa, --authoritative: ns1 named');
 like($p->{out}, qr/AAAA query for name server ns1\.lab\.test: timeout/,
      'dns-noaaaa, --authoritative: the NS address lookup too');
+
+# -t 4 holds two DNS phases and the probes only with shorter timeouts:
+# they shrink to fit, and the servers that do answer A are not "silent".
+$p = aaaa('-H', 'www.lab.test', '--authoritative', '-t', '4');
+is($p->{rc}, 2, 'dns-noaaaa, --authoritative -t 4: CRITICAL');
+like($p->{first}, qr/- 1 name, 0 AAAA, 0 dead: AAAA query unanswered \(www\.lab\.test\)/,
+     'dns-noaaaa, -t 4: the AAAA query named first');
+like($p->{out}, qr/AAAA query for www\.lab\.test unanswered after 1\.4\d* s at ns2\.lab\.test \(203\.0\.113\.152\) while A answered/,
+     'dns-noaaaa, -t 4: waited the fitted 1.4 s');
+unlike($p->{out}, qr/does not answer|cut short/, 'dns-noaaaa, -t 4: no server called silent');
+perf_is($p, 'a_total', 1, 'dns-noaaaa, -t 4');
+cmp_ok($p->{perf}{dns_time_aaaa}{value}, '>=', 1.3, 'dns-noaaaa, -t 4: dns_time_aaaa is the wait');
+cmp_ok($p->{secs}, '<', 4.5, 'dns-noaaaa, -t 4: within -t + 0.5 s');
 $lab->off('dns-noaaaa');
 
 # --- NODATA, NXDOMAIN ---------------------------------------------------------------
@@ -112,6 +126,62 @@ like($p->{first}, qr/2001:db8:d::5301 says 2001:db8:c::80; 203\.0\.113\.152 says
 $p = aaaa('-H', 'www.lab.test', '--authoritative');
 is($p->{rc}, 0, 'www, --authoritative: OK, four servers agree');
 like($p->{out}, qr/slowest of 4 servers/, 'www, --authoritative: ns1 and ns2 over IPv4 and IPv6');
+
+# --- REFUSED (ns1 refuses names outside lab.test), two -H ------------------------
+
+$p = aaaa('-H', 'www.lab.test', '-H', 'www.example.com', '-s', '203.0.113.151');
+is($p->{rc}, 2, 'REFUSED: CRITICAL');
+like($p->{first}, qr/- 2 names, 1 AAAA, 0 dead: A REFUSED \(www\.example\.com\); AAAA REFUSED \(www\.example\.com\) \|/,
+     'REFUSED: counts both names, names the refused one');
+long_like($p, qr/^\[CRITICAL\] AAAA query for www\.example\.com: REFUSED from 203\.0\.113\.151 in [\d.]+ s$/,
+          'REFUSED: the AAAA query and the server');
+long_like($p, qr/^\[OK\] www\.lab\.test AAAA 2001:db8:c::80: answered on tcp\/80/, 'REFUSED: the other name checked');
+perf_is($p, $_->[0], $_->[1], 'REFUSED') for [names => 2], [aaaa_total => 1], [a_total => 1];
+ok(!exists $p->{perf}{dns_time_aaaa}, 'REFUSED, two names: no per-name DNS time');
+
+# --- -w / -c: each DNS answer's time, ms ----------------------------------------
+
+$p = aaaa('-H', 'www.lab.test', '-w', '0.001', '-c', '5000');
+is($p->{rc}, 1, '-w 0.001: WARNING');
+like($p->{first}, qr/: slow A answer \(www\.lab\.test\); slow AAAA answer \(www\.lab\.test\) \|/, '-w: both types named');
+long_like($p, qr/^\[WARNING\] AAAA answer for www\.lab\.test took [\d.]+ ms at system resolver \(-w 0\.001\)$/, '-w: time and threshold');
+is_deeply([ @{ $p->{perf}{dns_time_aaaa} }{qw(uom warn crit)} ], [ 's', '0.000001', '5' ], '-w/-c: perfdata in seconds');
+$p = aaaa('-H', 'www.lab.test', '-c', '0.001');
+is($p->{rc}, 2, '-c 0.001: CRITICAL');
+long_like($p, qr/^\[CRITICAL\] A answer for www\.lab\.test took [\d.]+ ms at system resolver \(-c 0\.001\)$/, '-c: time and threshold');
+is($p->{perf}{dns_time_a}{crit}, '0.000001', '-c: perfdata crit in seconds');
+$p = aaaa('-H', 'www.lab.test', '-w', '4000', '-c', '5000');
+is($p->{rc}, 0, '-w 4000 -c 5000: OK');
+is($p->{perf}{dns_time_a}{warn}, '4', '-w 4000: perfdata warn 4 s');
+
+# --- --dead-warning / --dead-critical -------------------------------------------
+
+$p = aaaa('-H', 'stale.lab.test', '--probe-timeout', '1', '--dead-warning', '0', '--dead-critical', '1');
+is($p->{rc}, 1, '--dead-critical 1: one dead is WARNING');
+like($p->{first}, qr/WARNING - 1 name, 1 AAAA, 1 dead: stale AAAA 2001:db8:c::99 for stale\.lab\.test/,
+     '--dead-warning: still names the stale AAAA');
+perf_is($p, 'aaaa_dead', 1, '--dead-warning');
+$p = aaaa('-H', 'stale.lab.test', '--probe-timeout', '1', '--dead-critical', '2');
+is($p->{rc}, 0, '--dead-critical 2 alone: one dead is OK');
+long_like($p, qr/^\[OK\] stale AAAA 2001:db8:c::99 for stale\.lab\.test/, '--dead-critical 2: listed');
+perf_is($p, 'aaaa_dead', 1, '--dead-critical 2');
+
+# --- --max-concurrency: four ports of one address, 300 ms away ----------------------
+
+$lab->on('latency-v6', 300);
+my @four = ('-H', 'www.lab.test', '--families', '6', '-p', '80,81,82,83');
+my $all = aaaa(@four);
+is($all->{rc}, 2, 'four ports at once: CRITICAL (81 is closed)');
+like($all->{first}, qr/1 dead: dead AAAA 2001:db8:c::80 for www\.lab\.test: refused on tcp\/81 in [\d.]+ s \(connection refused\), and no other address of the name answers \|/,
+     'four ports: the closed port named, no witness (A not probed)');
+perf_is($all, 'aaaa_dead', 1, 'four ports');
+my $one = aaaa(@four, '--max-concurrency', '1');
+is($one->{rc}, 2, '--max-concurrency 1: CRITICAL');
+like($one->{first}, qr/dead AAAA 2001:db8:c::80 for www\.lab\.test: refused on tcp\/81/, '--max-concurrency 1: same finding');
+perf_is($one, 'aaaa_dead', 1, '--max-concurrency 1');
+cmp_ok($one->{secs} - $all->{secs}, '>=', 0.6,
+       "--max-concurrency 1: four 300 ms connects in turn ($one->{secs} s vs $all->{secs} s)");
+$lab->off('latency-v6');
 
 # --- a lost IPv6 address ------------------------------------------------------------
 
@@ -169,7 +239,10 @@ for my $case (
     [ ['-H', 'www.lab.test', '--families', '5'], qr/option --families/, 'bad family' ],
     [ ['-H', 'www.lab.test', '-s', 'ns1.lab.test'], qr/is not an address/, 'a name as -s' ],
     [ ['-H', 'www.lab.test', '-s', '2001:db8:d::53', '--authoritative'], qr/exclude each other/, '-s with --authoritative' ],
-    [ ['-H', 'www.lab.test', '--probe-timeout', '20'], qr/shorter than -t/, 'probe timeout over -t' ],
+    [ ['-H', 'www.lab.test', '--probe-timeout', '20'], qr/-t 10 s is too short: --dns-timeout [\d.]+ s \+ --probe-timeout 20 s \+ 0\.2 s/, 'probe timeout over -t' ],
+    [ ['-H', 'www.lab.test', '--authoritative', '--dns-timeout', '5'], qr/-t 10 s is too short: --dns-timeout 5 s \(twice with --authoritative\) \+ --probe-timeout 0 s \+ 0\.2 s/, 'two DNS phases over -t' ],
+    [ ['-H', 'www.lab.test', '-p', ','], qr/option -p: "," is not a list of ports/, 'empty port list' ],
+    [ ['-H', 'www.lab.test', '--max-concurrency', '0'], qr/option --max-concurrency: 0 is out of range/, 'max-concurrency 0' ],
     [ ['-H', 'www.lab.test', '--dead-critical', 'x'], qr/option --dead-critical/, 'bad range' ],
 ) {
     my ($args, $re, $name) = @$case;

@@ -38,7 +38,7 @@ static void reset(size_t nnames)
 	nprobes = 0;
 	memset(&o, 0, sizeof o);
 	o.probe_timeout_ms = 2000, o.dns_timeout_ms = 3000;
-	o.ports[o.nports++] = 443;
+	o.ports.v[o.ports.n++] = 443;
 	range_parse("0", &o.dead_crit, (char[64]){0}, 64);
 	F.ns = &NS;
 	F.names = N;
@@ -269,6 +269,18 @@ static void test_gslb(void)
 	   "AAAA SERVFAIL: says so");
 	q(0, 0, 1, DNS_REFUSED, 0.01);
 	is_int(run_judge(), STATE_CRITICAL, "AAAA REFUSED: CRITICAL");
+	is_str(R.summary,
+	       "1 name, 0 AAAA, 0 dead: AAAA query for www.example.test: "
+	       "REFUSED from system resolver in 0.01 s",
+	       "AAAA REFUSED: says so, naming the server");
+
+	q(0, 0, 1, DNS_TIMEOUT, 0.3);
+	is_int(run_judge(), STATE_UNKNOWN,
+	       "AAAA wait ended by -t, not the server: UNKNOWN");
+	is_str(R.summary,
+	       "1 name, 0 AAAA, 0 dead: AAAA query for www.example.test at "
+	       "system resolver: no answer when -t ended the wait after 0.3 s",
+	       "cut short: says -t ended it, not that clients wait");
 
 	q(0, 0, 1, DNS_NODATA, 0.002);
 	is_int(run_judge(), STATE_OK, "NODATA for AAAA: OK");
@@ -306,6 +318,15 @@ static void test_gslb(void)
 		    "unanswered in 3 s"),
 	   "silent resolver: one finding for the server");
 	is_int(R.nitems, 2, "silent resolver: no per-name timeout lines");
+
+	q(0, 0, 0, DNS_TIMEOUT, 0);
+	q(0, 0, 1, DNS_TIMEOUT, 0);
+	is_int(run_judge(), STATE_UNKNOWN,
+	       "queries never given time: UNKNOWN, not a silent server");
+	ok(has_item(STATE_UNKNOWN,
+		    "DNS server system resolver: 2 queries without an answer "
+		    "when -t ended the wait after 0 s"),
+	   "queries never given time: says -t ended the wait");
 }
 
 static void test_servers(void)
@@ -368,6 +389,21 @@ static void test_servers(void)
 	   "slow answer named");
 	ok(perf_has("dns_time_a=0.25s;0.1;;0"),
 	   "dns_time_a carries -w in seconds");
+	ok(has_item(STATE_WARNING, "took 250 ms at system resolver (-w 100)"),
+	   "slow answer: names the threshold");
+	o.crit_ms.set = true, o.crit_ms.hi = 200;
+	is_int(run_judge(), STATE_CRITICAL,
+	       "-c 200: a 250 ms A answer is CRITICAL");
+	ok(has_item(STATE_CRITICAL,
+		    "A answer for www.example.test took 250 ms at system "
+		    "resolver (-c 200)"),
+	   "-c: names the threshold");
+	ok(perf_has("dns_time_a=0.25s;0.1;0.2;0"),
+	   "dns_time_a carries -w and -c in seconds");
+	ok(perf_has("dns_time_aaaa=0.01s;0.1;0.2;0"),
+	   "dns_time_aaaa carries them too");
+	ok(!has_item(STATE_WARNING, "AAAA answer"),
+	   "a 10 ms AAAA answer is within -w 100");
 }
 
 /* common/dnsjudge on its own, as a resolver check would use it. */
@@ -413,6 +449,44 @@ static void test_unknown(void)
 	       has_item(STATE_UNKNOWN, "ICMP echo over IPv6 impossible: "
 				       "ping sockets not allowed"),
 	   "no echo socket: UNKNOWN with the reason");
+}
+
+static void test_options(void)
+{
+	char err[200] = "";
+	struct probe_ports pp = {0};
+
+	memset(&o, 0, sizeof o);
+	is_int(fit_timeouts(10000, err, sizeof err), 0, "-t 10: fits");
+	ok(o.dns_timeout_ms == 3000 && o.probe_timeout_ms == 2000,
+	   "-t 10: the default timeouts, 3 s and 2 s");
+	o.dns_timeout_ms = o.probe_timeout_ms = 0, o.authoritative = true;
+	is_int(fit_timeouts(4000, err, sizeof err), 0, "-t 4: fits");
+	ok(o.dns_timeout_ms == 1425 && o.probe_timeout_ms == 950,
+	   "-t 4 --authoritative: both timeouts shrink to fit");
+	o.dns_timeout_ms = 0, o.probe_timeout_ms = 1000;
+	fit_timeouts(4000, err, sizeof err);
+	is_int((int)o.dns_timeout_ms, 1400, "-t 4: DNS gets what is left");
+	o.authoritative = false;
+	o.dns_timeout_ms = 3000, o.probe_timeout_ms = 3000;
+	is_int(fit_timeouts(3500, err, sizeof err), -1,
+	       "explicit timeouts over -t: refused");
+	is_str(
+	    err,
+	    "-t 3.5 s is too short: --dns-timeout 3 s + --probe-timeout 3 s + "
+	    "0.2 s",
+	    "explicit timeouts over -t: says which");
+	ok(probe_parse_ports("80,443", &pp, err, sizeof err) == 0 &&
+	       pp.n == 2 && pp.v[0] == 80 && pp.v[1] == 443,
+	   "ports: a list");
+	ok(probe_parse_ports(",", &pp, err, sizeof err) == -1 &&
+	       !strcmp(err, "\",\" is not a list of ports"),
+	   "ports: an empty list refused");
+	ok(probe_parse_ports("0", &pp, err, sizeof err) == -1, "ports: 0");
+	ok(probe_parse_ports("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15", &pp, err,
+			     sizeof err) == -1 &&
+	       !strcmp(err, "at most 16 ports"),
+	   "ports: at most 16");
 }
 
 static void test_helpers(void)
@@ -476,6 +550,7 @@ int main(void)
 	test_servers();
 	test_dnsjudge();
 	test_unknown();
+	test_options();
 	test_helpers();
 	return done_testing();
 }
