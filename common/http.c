@@ -813,9 +813,12 @@ void http_fail_text(const struct http_xfer *x, char *buf, size_t len)
 			 x->t_total - x->t_connect, fam);
 		return;
 	case HTTP_FAIL_STALLED:
+		/* the headers came, the full-size body segments did not */
 		snprintf(buf, len,
-			 "transfer stalled after %s over %s (typical of a "
+			 "transfer stalled after %s%s over %s (typical of a "
 			 "Path MTU Discovery blackhole)",
+			 x->body_bytes || !x->header_bytes ? ""
+							   : "the headers, ",
 			 sz, fam);
 		return;
 	case HTTP_FAIL_CUT:

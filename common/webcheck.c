@@ -1,8 +1,11 @@
 #include "webcheck.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "num.h"
 
@@ -254,4 +257,69 @@ void webcheck_cert_diff(const struct http_tls *a, const struct http_tls *b,
 			break;
 		pos += (size_t)n;
 	}
+}
+
+int webcheck_url(const char *host, const char *uri, long port, bool tls,
+		 const char *fallback, struct http_url *u, char *url,
+		 size_t urllen, char *err, size_t len)
+{
+	*u = (struct http_url){.tls = tls, .path = "/"};
+	if (uri && strstr(uri, "://")) {
+		if (http_url_split(uri, u, err, len) < 0)
+			return -1;
+		if (tls && !u->tls) {
+			snprintf(err, len,
+				 "-S contradicts the http:// URL in -u");
+			return -1;
+		}
+		if (host && strcasecmp(host, u->host)) {
+			snprintf(err, len, "-u and -H name different hosts");
+			return -1;
+		}
+		u->port = port ? port : u->port;
+	} else if (uri && uri[0] != '/') {
+		snprintf(err, len,
+			 "a path starts with /, a URL with http(s)://");
+		return -1;
+	} else {
+		if (uri && strlen(uri) >= sizeof u->path) {
+			snprintf(err, len, "URL path too long");
+			return -1;
+		}
+		snprintf(u->path, sizeof u->path, "%s", uri ? uri : "/");
+		u->port = port;
+	}
+	if (host)
+		snprintf(u->host, sizeof u->host, "%s", host);
+	else if (!u->host[0] && fallback)
+		snprintf(u->host, sizeof u->host, "%s", fallback);
+	if (!u->host[0]) {
+		snprintf(err, len,
+			 "-H is required (or -I, or a whole URL in -u)");
+		return -1;
+	}
+	http_url_join(u, url, urllen);
+	return 0;
+}
+
+int webcheck_request_check(const char *const *headers, size_t nheaders,
+			   const char *ca_file, char *err, size_t len)
+{
+	for (size_t i = 0; i < nheaders; i++) {
+		const char *h = headers[i];
+		size_t name = strcspn(h, ":;");
+		if (!name || !h[name] || (h[name] == ';' && h[name + 1]) ||
+		    strcspn(h, " \t") < name || strpbrk(h, "\r\n")) {
+			snprintf(err, len,
+				 "option -k: \"%.60s\" is not \"Name: value\"",
+				 h);
+			return -1;
+		}
+	}
+	if (ca_file && access(ca_file, R_OK) < 0) {
+		snprintf(err, len, "option --ca-file: cannot read %.100s: %s",
+			 ca_file, strerror(errno));
+		return -1;
+	}
+	return 0;
 }

@@ -86,4 +86,20 @@ void webcheck_summary(const struct http_xfer *x, char *buf, size_t len);
 void webcheck_cert_diff(const struct http_tls *a, const struct http_tls *b,
 			char *buf, size_t len, bool *identity);
 
+/* The URL to fetch from check_curl's options: uri is a path (NULL: "/")
+ * or a whole http(s):// URL standing in for -H, -S and -p; host is -H or
+ * NULL; port 0 is the scheme's; fallback names the host when neither does
+ * (the first -I address), or NULL. u gets the parts (u->tls: https), url
+ * the URL joined. 0, or -1 with the reason in err. */
+int webcheck_url(const char *host, const char *uri, long port, bool tls,
+		 const char *fallback, struct http_url *u, char *url,
+		 size_t urllen, char *err, size_t len);
+
+/* What would make every transfer fail for a reason of the command line,
+ * not of the site: a -k header that is not "Name: value" (or "Name;"),
+ * or one with a line break; a --ca-file that cannot be read. 0, or -1 with
+ * the option and the reason in err. */
+int webcheck_request_check(const char *const *headers, size_t nheaders,
+			   const char *ca_file, char *err, size_t len);
+
 #endif

@@ -216,41 +216,17 @@ static const struct opt_def opts[] = {
 /* -H, -p, -S and -u (a path, or a whole URL standing in for them) -> url. */
 static int make_url(const struct std_opts *s, char *err, size_t len)
 {
-	struct http_url u = {.tls = o.ssl, .path = "/"};
+	struct http_url u;
+	char pin[ADDR_STRLEN] = "";
 
-	if (o.uri && strstr(o.uri, "://")) {
-		if (http_url_split(o.uri, &u, err, len) < 0)
-			return -1;
-		if (o.ssl && !u.tls) {
-			snprintf(err, len,
-				 "-S contradicts the http:// URL in -u");
-			return -1;
-		}
-		if (s->host_set && strcasecmp(s->host.name, u.host)) {
-			snprintf(err, len, "-u and -H name different hosts");
-			return -1;
-		}
-		u.port = o.port ? o.port : u.port;
-	} else if (o.uri && o.uri[0] != '/') {
-		snprintf(err, len,
-			 "a path starts with /, a URL with http(s)://");
+	if (o.pins.n)
+		addr_format((const struct sockaddr *)&o.pins.a[0], pin,
+			    sizeof pin);
+	if (webcheck_url(s->host_set ? s->host.name : NULL, o.uri, o.port,
+			 o.ssl, pin[0] ? pin : NULL, &u, o.url, sizeof o.url,
+			 err, len) < 0)
 		return -1;
-	} else {
-		snprintf(u.path, sizeof u.path, "%s", o.uri ? o.uri : "/");
-		u.port = o.port;
-	}
-	if (s->host_set)
-		snprintf(u.host, sizeof u.host, "%s", s->host.name);
-	else if (!u.host[0] && o.pins.n)
-		addr_format((const struct sockaddr *)&o.pins.a[0], u.host,
-			    sizeof u.host);
-	if (!u.host[0]) {
-		snprintf(err, len,
-			 "-H is required (or -I, or a whole URL in -u)");
-		return -1;
-	}
 	snprintf(o.name, sizeof o.name, "%s", u.host);
-	http_url_join(&u, o.url, sizeof o.url);
 	o.ssl = u.tls;
 	return 0;
 }
@@ -273,6 +249,9 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 			    addr_family_name(s->family));
 			return -1;
 		}
+	if (webcheck_request_check(o.headers.v, o.headers.n, o.ca_file, err,
+				   len) < 0)
+		return -1;
 	if (o.regex && o.iregex) {
 		snprintf(err, len, "options -r and -R exclude each other");
 		return -1;

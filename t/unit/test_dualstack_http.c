@@ -254,6 +254,13 @@ static void test_stall(void)
 	       "stalled after 14480 of 204800 bytes over IPv6 (typical of "
 	       "a Path MTU Discovery blackhole))"),
 	   "stall: N of M bytes");
+	ok(!strstr(R.perf, "_v6") && has(R.perf, "size_v4=33B"),
+	   "stall: no IPv6 numbers, IPv4 ones kept");
+	x->body_bytes = 0;
+	judged();
+	ok(has(R.summary, "transfer stalled after the headers, 0 of 204800 "
+			  "bytes over IPv6 (typical of a Path MTU"),
+	   "stall after the headers: said so");
 	x->fail = HTTP_FAIL_NO_RESPONSE;
 	x->body_bytes = 0;
 	x->t_connect = 0.001;
