@@ -574,7 +574,7 @@ int icmp_parse_reply(int family, enum icmp_kind kind, const uint8_t *pkt,
 		/* IPv4 header: version 4, IHL >= 5 words, ICMP, not a
 		 * fragment; total length must fit what we got. */
 		if (n < 20 || pkt[0] >> 4 != 4 || (pkt[0] & 0xf) < 5 ||
-		    pkt[9] != IPPROTO_ICMP)
+		    pkt[9] != IPPROTO_ICMP || (pkt[6] & 0x3f) || pkt[7])
 			return -1;
 		size_t ihl = (size_t)(pkt[0] & 0xf) * 4;
 		size_t total = (size_t)(pkt[2] << 8 | pkt[3]);

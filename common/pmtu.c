@@ -26,6 +26,7 @@ void pmtu_init(struct pmtu_search *s, int family, unsigned small, unsigned min,
 	s->small = small;
 	s->min = min;
 	s->max = max;
+	s->retries = 1;
 }
 
 const struct pmtu_size *pmtu_find(const struct pmtu_search *s, unsigned size)
@@ -83,14 +84,16 @@ const struct pmtu_size *pmtu_hi(const struct pmtu_search *s)
 	return hi;
 }
 
-static size_t mark(struct pmtu_search *s, unsigned size, unsigned *out,
-		   size_t n, size_t cap)
+static size_t mark(struct pmtu_search *s, unsigned size, double now_s,
+		   unsigned *out, size_t n, size_t cap)
 {
 	struct pmtu_size *r = slot(s, size);
 
 	if (!r || n == cap || r->res == PMTU_INFLIGHT)
 		return n;
 	r->res = PMTU_INFLIGHT;
+	r->tries++;
+	r->sent_s = now_s;
 	out[n] = size;
 	return n + 1;
 }
@@ -119,7 +122,8 @@ static unsigned hint(const struct pmtu_search *s, unsigned lo, unsigned hi)
 	return h;
 }
 
-static size_t round0(struct pmtu_search *s, unsigned *out, size_t cap)
+static size_t round0(struct pmtu_search *s, double now_s, unsigned *out,
+		     size_t cap)
 {
 	unsigned want[] = {s->small, PMTU_SCREEN_SIZE, PMTU_V6_MIN, s->min,
 			   s->max};
@@ -128,8 +132,16 @@ static size_t round0(struct pmtu_search *s, unsigned *out, size_t cap)
 	s->started = true;
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		if (want[i] <= s->max && want[i] >= s->small)
-			n = mark(s, want[i], out, n, cap);
+			n = mark(s, want[i], now_s, out, n, cap);
 	return n;
+}
+
+/* The sizes round 0 sends on purpose: a path MTU is most often exactly one
+ * of them (1280: tunnels, the IPv6 minimum). */
+static bool anchor(const struct pmtu_search *s, unsigned size)
+{
+	return size == PMTU_V6_MIN || size == PMTU_SCREEN_SIZE ||
+	       size == s->min;
 }
 
 size_t pmtu_plan(struct pmtu_search *s, double now_s, unsigned *out, size_t cap,
@@ -139,43 +151,55 @@ size_t pmtu_plan(struct pmtu_search *s, double now_s, unsigned *out, size_t cap,
 
 	*wake_s = 0;
 	if (!s->started)
-		return round0(s, out, cap);
+		return round0(s, now_s, out, cap);
 	if (pmtu_inflight(s))
 		return 0; /* one round at a time */
 	unsigned lo = pmtu_lo(s);
 	const struct pmtu_size *hi = pmtu_hi(s);
+	const struct pmtu_size *sm = pmtu_find(s, s->small);
+	if (lo == 0 && sm && sm->res == PMTU_LOST && sm->tries <= s->retries)
+		return mark(s, s->small, now_s, out, 0, cap); /* dead? */
 	if (lo == 0 || lo >= s->max || told(s, lo))
 		return 0;
 	if (!hi)
-		return mark(s, s->max, out, 0, cap);
+		return mark(s, s->max, now_s, out, 0, cap);
 	unsigned h = hint(s, lo, hi->size);
 	if (h)
-		return mark(s, h, out, 0, cap);
+		return mark(s, h, now_s, out, 0, cap);
+	/* Only hi, the smallest size lost above lo, decides the verdict: it
+	 * alone is sent again, with the next round rather than in a round of
+	 * its own. Its last try comes PMTU_CONFIRM_S after the first silent
+	 * loss (rate limits), or at confirm_by when the deadline is nearer. */
+	double due = s->first_loss_s + PMTU_CONFIRM_S;
+	if (s->confirm_by > 0 && due > s->confirm_by)
+		due = s->confirm_by;
+	bool again = hi->res == PMTU_LOST && s->retries > 0 &&
+		     (hi->tries <= s->retries || hi->sent_s < due);
 	if (hi->size > lo + 1) {
-		unsigned span = hi->size - lo;
-		for (unsigned i = 1; i <= PMTU_FANOUT; i++) {
-			unsigned sz = lo + (unsigned)((double)span * i /
-							  (PMTU_FANOUT + 1) +
-						      0.5);
-			if (sz > lo && sz < hi->size)
-				n = mark(s, sz, out, n, cap);
+		unsigned hs = hi->size, a = lo, k = PMTU_FANOUT;
+		if (again)
+			n = mark(s, hs, now_s, out, n, cap);
+		if (anchor(s, lo) && !pmtu_find(s, lo + 1)) {
+			n = mark(s, lo + 1, now_s, out, n, cap);
+			a = lo + 1;
+			k--;
+		}
+		for (unsigned i = 1; i <= k; i++) {
+			unsigned sz =
+			    a +
+			    (unsigned)((double)(hs - a) * i / (k + 1) + 0.5);
+			if (sz > a && sz < hs)
+				n = mark(s, sz, now_s, out, n, cap);
 		}
 		return n;
 	}
-	/* Converged on a silent loss: once more, after the rate limit. */
-	if (hi->res == PMTU_LOST && !hi->confirmed && !s->confirming) {
-		double due = s->first_loss_s + PMTU_CONFIRM_S;
-		if (now_s < due) {
-			*wake_s = due;
-			return 0;
-		}
-		s->confirming = true;
-		struct pmtu_size *r = slot(s, hi->size);
-		r->res = PMTU_INFLIGHT;
-		out[0] = r->size;
-		return 1;
+	if (!again)
+		return 0;
+	if (hi->tries >= s->retries && now_s < due) {
+		*wake_s = due;
+		return 0;
 	}
-	return 0;
+	return mark(s, hi->size, now_s, out, 0, cap);
 }
 
 static void add_ptb(struct pmtu_search *s, const struct pmtu_size *r)
@@ -205,12 +229,12 @@ void pmtu_record(struct pmtu_search *s, const struct pmtu_size *res,
 
 	if (!r)
 		return;
-	bool was_confirming = s->confirming && r->res == PMTU_INFLIGHT;
+	unsigned tries = r->tries;
+	double sent_s = r->sent_s;
 	*r = *res;
-	if (was_confirming) {
-		s->confirming = false;
-		r->confirmed = r->res == PMTU_LOST;
-	}
+	r->tries = tries ? tries : 1;
+	r->sent_s = sent_s;
+	r->confirmed = r->res == PMTU_LOST && r->tries > s->retries;
 	if (r->res == PMTU_TOO_BIG && r->mtu)
 		add_ptb(s, r);
 	if (r->res == PMTU_LOST && s->first_loss_s == 0)
@@ -345,8 +369,9 @@ static void judge_main(const struct pmtu_search *s,
 	}
 	/* 1280 vanishes silently while 1024 passes: a "Large ICMP" filter
 	 * (for IPv4 only provable when a router said larger packets fit). */
-	if (m1280 && m1280->res == PMTU_LOST && lo >= PMTU_SCREEN_SIZE &&
-	    lo < PMTU_V6_MIN && (v6 || (ptb && ptb->mtu >= PMTU_V6_MIN))) {
+	if (m1280 && m1280->res == PMTU_LOST && m1280->tries > s->retries &&
+	    lo >= PMTU_SCREEN_SIZE && lo < PMTU_V6_MIN &&
+	    (v6 || (ptb && ptb->mtu >= PMTU_V6_MIN))) {
 		item(v, STATE_CRITICAL,
 		     "ICMP%s size screening: ICMP%s larger than %u bytes "
 		     "dropped on the path to %s (1280-byte echo lost with no "
@@ -355,7 +380,9 @@ static void judge_main(const struct pmtu_search *s,
 		return;
 	}
 	const struct pmtu_size *mr = pmtu_find(s, s->min);
-	if (lo < s->min && mr && mr->res == PMTU_INFLIGHT) {
+	if (lo < s->min && mr &&
+	    (mr->res == PMTU_INFLIGHT ||
+	     (mr->res == PMTU_LOST && mr->tries <= s->retries))) {
 		item(v, STATE_UNKNOWN,
 		     "%s path MTU search to %s stopped at the deadline: %u "
 		     "bytes pass, %u not answered yet",
@@ -409,6 +436,13 @@ static void judge_main(const struct pmtu_search *s,
 		item(v, STATE_CRITICAL,
 		     "%s packets larger than %u bytes to %s are rejected: %s",
 		     fam, lo, o->host, hi->detail);
+		return;
+	}
+	if (hi->tries <= s->retries) {
+		item(v, STATE_UNKNOWN,
+		     "%s path MTU search to %s stopped at the deadline: %u "
+		     "bytes pass, %u were lost once and not sent again yet",
+		     fam, o->host, lo, hi->size);
 		return;
 	}
 	char extra[160] = "";

@@ -9,15 +9,20 @@
  *  - a Packet Too Big / fragmentation needed announcing M: probe M next; if
  *    M passes, the path MTU is M (one more round trip);
  *  - sizes lost without any error: probe PMTU_FANOUT sizes spread evenly
- *    between the largest that passed and the smallest that did not, all at
- *    once (a bisection that cuts the interval into 7 each round: 1280..1500
- *    takes 3 rounds instead of 8);
- *  - the search ends when those two sizes are adjacent. If the smallest
- *    size that does not pass was lost silently, it is probed once more at
- *    least PMTU_CONFIRM_S after the first loss: routers rate-limit ICMP
- *    errors (Linux: IPv4 unreachables 1/s per host after a burst; many
- *    vendors limit Packet Too Big too), and a suppressed error must not be
- *    called a blackhole.
+ *    between the largest that passed (lo) and the smallest that did not
+ *    (hi), all at once (a bisection that cuts the interval into 7 each
+ *    round: 1280..1500 takes 3 rounds instead of 8). When lo is a size of
+ *    round 0 (1024, 1280, --min-size), lo + 1 is one of them: the path MTU
+ *    is most often exactly such a size, and then one round ends the search;
+ *  - every size is sent once; only hi, the size that decides the verdict,
+ *    is sent again (with the next round), since sizes are lost
+ *    monotonically: a loss above hi says nothing that hi does not;
+ *  - the search ends when lo and hi are adjacent and hi was lost 1 +
+ *    retries times, the last try at least PMTU_CONFIRM_S after the first
+ *    silent loss (or at confirm_by, when the deadline comes first):
+ *    routers rate-limit ICMP errors (Linux: IPv4 unreachables 1/s per host
+ *    after a burst; many vendors limit Packet Too Big too), and a
+ *    suppressed error must not be called a blackhole.
  * A Packet Too Big announcing less than 1280 (IPv6) or 68 (IPv4, RFC 791),
  * or not less than the probe it answers, is ignored as a hint (RFC 8201
  * section 4) and reported. */
@@ -56,7 +61,9 @@ struct pmtu_size {
 	enum pmtu_res res;
 	unsigned mtu;	/* TOO_BIG: the MTU announced (0: none) */
 	bool local;	/* TOO_BIG: this host's interface MTU, not the path */
-	bool confirmed; /* LOST twice, PMTU_CONFIRM_S apart */
+	bool confirmed; /* LOST on each of 1 + retries tries */
+	unsigned tries; /* times sent (kept by the search) */
+	double sent_s;	/* when last sent (kept by the search) */
 	double rtt_s;
 	struct sockaddr_storage from; /* who answered or sent the error */
 	char detail[96];	      /* FAILED: the error in words */
@@ -75,7 +82,9 @@ struct pmtu_search {
 	size_t n;
 	struct pmtu_ptb ptb[PMTU_MAX_PTB];
 	size_t nptb;
-	bool started, confirming;
+	bool started;
+	unsigned retries;    /* hi is sent 1 + retries times (pmtu_init: 1) */
+	double confirm_by;   /* the last try of hi by then (the deadline); 0 */
 	double first_loss_s; /* when a size was first lost silently; 0 none */
 };
 
@@ -89,7 +98,7 @@ void pmtu_init(struct pmtu_search *s, int family, unsigned small, unsigned min,
 size_t pmtu_plan(struct pmtu_search *s, double now_s, unsigned *sizes,
 		 size_t cap, double *wake_s);
 
-/* Records the final result of one size (after its retries). */
+/* Records the result of one try of a size. */
 void pmtu_record(struct pmtu_search *s, const struct pmtu_size *r,
 		 double now_s);
 

@@ -74,8 +74,9 @@ static const struct opt_def opts[] = {
 		  "toward the host)." },
 	{ .lname = "retries", .type = OPT_LONG, .target = &o.retries, .arg = "N",
 	  .min = 0, .max = 10,
-	  .help = "Echo requests sent again before a size is called lost "
-		  "(default 1)." },
+	  .help = "Times the size that decides the verdict is sent again "
+		  "before it is called lost, the last 1 s after the first loss "
+		  "(ICMP rate limits; default 1)." },
 	{ .lname = "probe-timeout", .type = OPT_DURATION,
 	  .target = &o.probe_timeout_ms, .arg = "SECONDS", .min = 10,
 	  .max = 60000,
@@ -116,16 +117,14 @@ static const struct plugin plugin = {
     .purpose = "Finds the path MTU and tells a working path from a PMTUD "
 	       "blackhole or ICMP size screening.",
     .description =
-	"icmp mode sends echo requests with don't-fragment: a small one, "
-	"1024 and 1280 bytes and the interface MTU at once, then follows "
-	"each Packet Too Big, or narrows lost sizes down six at a time. "
-	"1280 bytes must pass on IPv6. Sizes lost with no Packet Too Big "
-	"are a PMTUD blackhole; 1024 passing where 1280 vanishes is ICMP "
-	"size screening.\n\n"
-	"tcp mode fetches a large response twice at once: with the "
-	"normal MSS and with TCP_MAXSEG 1220 (IPv6) / 1240 (IPv4). If "
-	"only the clamped one arrives, Packet Too Big does not reach "
-	"the server.\n\n"
+	"icmp mode sends echo requests with don't-fragment (a small one, "
+	"1024, 1280 and the interface MTU at once), follows each Packet "
+	"Too Big or narrows lost sizes down six at a time. 1280 must pass "
+	"on IPv6; sizes lost with no Packet Too Big: PMTUD blackhole; "
+	"1024 passing where 1280 vanishes: ICMP size screening.\n\n"
+	"tcp mode fetches a large response twice at once, with the normal "
+	"MSS and with 1220 (IPv6) / 1240 (IPv4): if only the clamped one "
+	"arrives, Packet Too Big does not reach the server.\n\n"
 	"Both families are checked at once when the name has both. "
 	"Perfdata labels are IPv6's unless they end in _v4.",
     .usage = "-H HOST [-4|-6] [--mode icmp|tcp] [-w RANGE] [-c RANGE]",
@@ -143,11 +142,10 @@ static const struct plugin plugin = {
     .validate = validate,
 };
 
-/* One in-flight size: its echo and how many times it was sent. */
+/* One in-flight size and its echo. */
 struct attempt {
 	struct icmp_probe p;
 	struct fam *f;
-	unsigned tries;
 	bool used;
 };
 
@@ -189,22 +187,6 @@ static long try_timeout_ms(const struct facts *fx)
 }
 
 static void plan(struct facts *fx, struct fam *f);
-
-static void record(struct fam *f, struct attempt *a, enum pmtu_res res)
-{
-	struct pmtu_size r = {.size = a->p.size,
-			      .res = res,
-			      .mtu = a->p.mtu,
-			      .local = a->p.local,
-			      .rtt_s = a->p.rtt_s,
-			      .from = a->p.from};
-
-	if (res == PMTU_FAILED)
-		icmp_outcome_text(&a->p, r.detail, sizeof r.detail);
-	a->used = false;
-	pmtu_record(&f->s, &r, mono_now_s());
-}
-
 static struct facts *the_facts;
 
 static void probe_done(struct icmp_probe *p)
@@ -212,13 +194,22 @@ static void probe_done(struct icmp_probe *p)
 	struct attempt *a = p->arg;
 	struct fam *f = a->f;
 	struct facts *fx = the_facts;
-	char t[128];
+	struct pmtu_size r = {.size = p->size,
+			      .mtu = p->mtu,
+			      .local = p->local,
+			      .rtt_s = p->rtt_s,
+			      .from = p->from};
 
 	vlog(2, "%s %u bytes: %s\n", addr_family_name(f->family), p->size,
-	     icmp_outcome_text(p, t, sizeof t));
+	     icmp_outcome_text(p, r.detail, sizeof r.detail));
 	if (fx->stopping)
-		return; /* stays in flight: "not answered before the deadline"
-			 */
+		return; /* stays in flight: not answered before the deadline */
+	r.res = p->outcome == ICMP_REPLY     ? PMTU_PASSED
+		: p->outcome == ICMP_TIMEOUT ? PMTU_LOST
+		: icmp_is_too_big(p)	     ? PMTU_TOO_BIG
+					     : PMTU_FAILED;
+	if (r.res != PMTU_FAILED)
+		r.detail[0] = '\0';
 	if (p->outcome == ICMP_REPLY) {
 		if (fx->rtt_s <= 0 || p->rtt_s < fx->rtt_s)
 			fx->rtt_s = p->rtt_s;
@@ -229,27 +220,21 @@ static void probe_done(struct icmp_probe *p)
 				if (fx->fam[k].at[i].used)
 					fx->fam[k].at[i].p.timeout_ms =
 					    try_timeout_ms(fx);
-		record(f, a, PMTU_PASSED);
-	} else if (p->outcome == ICMP_ERROR) {
-		record(f, a, icmp_is_too_big(p) ? PMTU_TOO_BIG : PMTU_FAILED);
-	} else if (p->outcome == ICMP_SEND_FAILED) {
-		record(f, a, PMTU_FAILED);
-	} else if (a->tries <= (unsigned)o.retries) {
-		a->tries++;
-		p->timeout_ms = try_timeout_ms(fx);
-		icmp_send(f->sock, p); /* a failed send calls us again */
-		return;
-	} else {
-		record(f, a, PMTU_LOST);
 	}
+	a->used = false;
+	pmtu_record(&f->s, &r, mono_now_s());
 	plan(fx, f);
 }
 
 static void plan(struct facts *fx, struct fam *f)
 {
 	unsigned sizes[PMTU_FANOUT + 6];
-	size_t n = pmtu_plan(&f->s, mono_now_s(), sizes,
-			     sizeof sizes / sizeof sizes[0], &f->wake_s);
+	double now = mono_now_s();
+	/* The boundary's last try must be answered before the deadline. */
+	f->s.confirm_by = now + deadline_remaining_ms() / 1000.0 - 0.05 -
+			  try_timeout_ms(fx) / 1000.0;
+	size_t n = pmtu_plan(&f->s, now, sizes, sizeof sizes / sizeof sizes[0],
+			     &f->wake_s);
 
 	if (n == 0 && f->wake_s == 0 && !pmtu_inflight(&f->s))
 		f->over = true;
@@ -264,7 +249,6 @@ static void plan(struct facts *fx, struct fam *f)
 			break; /* cannot happen: rounds do not overlap */
 		a->used = true;
 		a->f = f;
-		a->tries = 1;
 		a->p = (struct icmp_probe){.dst = f->dst,
 					   .size = sizes[i],
 					   .timeout_ms = try_timeout_ms(fx),
@@ -325,6 +309,7 @@ static void run_icmp(struct facts *fx)
 		/* An interface below min: min fails locally, and says so. */
 		pmtu_init(&f->s, f->family, ICMP_DEFAULT_SIZE(f->family), min,
 			  max < min ? min : max);
+		f->s.retries = (unsigned)o.retries;
 		if (icmp_attach(f->sock, &fx->loop) ||
 		    loop_add_timer(&fx->loop, wake_next, wake_fire, f))
 			report_die(plugin.label, STATE_UNKNOWN, "no loop room");
@@ -510,11 +495,9 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 			   icmp_kind_name(f->sock),
 			   f->ifname[0] ? f->ifname : "?", f->iface_mtu, c);
 	}
-	if (fx->n == 2)
-		report_summary(r, "%s; %s", v[first].items[0].text,
-			       v[!first].items[0].text);
-	else
-		report_summary(r, "%s", v[0].items[0].text);
+	report_summary(r, "%s%s%s", v[first].items[0].text,
+		       fx->n == 2 ? "; " : "",
+		       fx->n == 2 ? v[!first].items[0].text : "");
 	for (size_t i = 0; i < fx->n; i++)
 		report_raise(r, v[i].state);
 }

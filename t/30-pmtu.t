@@ -58,6 +58,11 @@ like($p->{first}, qr/^PMTU WARNING - IPv6 path MTU 1280/, '-w 1400: the MTU name
 is($p->{perf}{pmtu_v6}{warn}, '1400:', '-w range in perfdata');
 is($p->{perf}{pmtu_v6}{crit}, '1280:', '-c range in perfdata');
 
+$p = pmtu('-H', $A->{srv6}, '-c', '1400:');
+is($p->{rc}, 2, '1280 link with -c 1400: CRITICAL');
+like($p->{first}, qr/^PMTU CRITICAL - IPv6 path MTU 1280 to 2001:db8:c::80 \(Packet Too Big/, '-c 1400: the MTU named');
+is($p->{perf}{pmtu_v6}{crit}, '1400:', '-c 1400: range in perfdata');
+
 # The kernel now caches PMTU 1280 for srv; probes must not trust it.
 $p = pmtu('-H', $A->{srv6}, '--max-size', '1400');
 like($p->{out}, qr/cached path MTU 1280 was not used/, 'the cached PMTU is seen and not used');
@@ -72,6 +77,15 @@ like($p->{first}, qr/^PMTU CRITICAL - PMTUD blackhole: packets larger than 1280 
     'blackhole: named with the size, despite the kernel cache');
 perf_is($p, 'pmtu_v6', 1280, 'blackhole');
 cmp_ok($p->{secs}, '<', 4, 'blackhole: verdict within 4 s');
+cmp_ok($p->{perf}{probes}{value}, '<=', 13, 'blackhole: at most 13 probes (was 37)');
+long_like($p, qr/^\[OK\] IPv6 sizes tried: 104\.\.1280 ok \(3 sizes\), 1281\.\.1500 lost/, 'blackhole: the sizes tried');
+
+$lab->flush;
+$p = pmtu('-H', $A->{srv6}, '-t', '1');
+is($p->{rc}, 2, 'blackhole, -t 1: still CRITICAL (retried before the deadline)');
+like($p->{first}, qr/^PMTU CRITICAL - PMTUD blackhole: packets larger than 1280 bytes/, 'blackhole, -t 1: named');
+perf_is($p, 'pmtu_v6', 1280, 'blackhole, -t 1');
+cmp_ok($p->{secs}, '<', 1.5, 'blackhole, -t 1: within -t + 0.5 s');
 
 $lab->flush;
 $p = pmtu('-4', '-H', $A->{srv4});
@@ -124,6 +138,7 @@ is($p->{rc}, 2, 'icmp-screen: CRITICAL');
 like($p->{first}, qr/^PMTU CRITICAL - ICMPv6 size screening: ICMPv6 larger than 1024 bytes dropped on the path/,
     'icmp-screen: screening named with the size');
 perf_is($p, 'pmtu_v6', 1024, 'icmp-screen');
+cmp_ok($p->{perf}{probes}{value}, '<=', 13, 'icmp-screen: at most 13 probes');
 
 $p = pmtu('-H', $A->{srv6});
 like($p->{first}, qr/ICMPv6 larger than 1024 bytes dropped on the path/, 'icmp-screen behind the 1280 link: screening too');
@@ -142,7 +157,15 @@ like($p->{out}, qr/fragmentation needed from 198\.51\.100\.1: MTU 1280/, 'IPv4 w
 cmp_ok($p->{secs}, '<', 1, 'both families at once: under a second');
 
 $p = pmtu('-4', '-H', $A->{near4});
+is($p->{rc}, 0, 'IPv4 1500 path: OK');
+like($p->{first}, qr/^PMTU OK - IPv4 path MTU 1500 to 203\.0\.113\.180/, 'IPv4 1500 path: says 1500');
 perf_is($p, 'pmtu_v4', 1500, 'IPv4 1500 path');
+
+$p = pmtu('-6', '-H', 'www.lab.test');
+is($p->{rc}, 0, '-6 with a name: OK');
+like($p->{first}, qr/^PMTU OK - IPv6 path MTU 1280 to www\.lab\.test \[2001:db8:c::80\] \(Packet Too Big[^;|]*\|/, '-6: IPv6 alone');
+perf_is($p, 'pmtu_v6', 1280, '-6 with a name');
+ok(!exists $p->{perf}{pmtu_v4} && !exists $p->{perf}{rtt_1280_v4}, '-6: no IPv4 perfdata');
 
 # --- dead host ----------------------------------------------------------------------
 
@@ -153,6 +176,15 @@ ok(!exists $p->{perf}{pmtu_v6}, 'dead host: no MTU in perfdata');
 cmp_ok($p->{secs}, '<', 5.5, 'dead host: within -t');
 $p = pmtu('-H', $A->{dead6}, '-t', '5', '--unreachable', 'critical');
 is($p->{rc}, 2, 'dead host, --unreachable critical: CRITICAL');
+like($p->{first}, qr/^PMTU CRITICAL - IPv6 2001:db8:c::99 (does not answer|unreachable)/, 'dead host, --unreachable critical: says so');
+ok(!exists $p->{perf}{pmtu_v6} && $p->{perf}{probes}, 'dead host, --unreachable critical: probes, no MTU');
+cmp_ok($p->{secs}, '<', 5.5, 'dead host, --unreachable critical: within -t');
+
+$p = pmtu('--mode', 'tcp', '-H', $A->{dead6}, '-t', '3', '--stall', '30');
+is($p->{rc}, 2, 'tcp, dead host: CRITICAL');
+like($p->{first}, qr/both fetches failed: normal MSS: no connection before the deadline; MSS 1220: no connection/, 'tcp dead host: each reason');
+is($p->{perf}{bytes_normal}{value}, 0, 'tcp dead host: bytes_normal=0');
+cmp_ok($p->{secs}, '<', 3.5, 'tcp dead host, --stall 30 -t 3: within -t + 0.5 s');
 
 # --- unprivileged user --------------------------------------------------------------
 

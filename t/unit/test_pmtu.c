@@ -6,9 +6,29 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "icmp.h"
 #include "pmtu.h"
+#include "priv.h"
 #include "tap.h"
+
+/* "45 00 ..." into b; returns the byte count. */
+static size_t hex(const char *h, uint8_t *b, size_t cap)
+{
+	size_t n = 0;
+	unsigned x;
+	int used;
+
+	while (n < cap && sscanf(h, " %2x%n", &x, &used) == 1) {
+		b[n++] = (uint8_t)x;
+		h += used;
+	}
+	return n;
+}
 
 struct path {
 	int family;
@@ -184,8 +204,61 @@ static void test_search(void)
 	   "blackhole: the issue's words");
 	ok(pmtu_find(&s, 1281) && pmtu_find(&s, 1281)->confirmed,
 	   "blackhole: the boundary was confirmed after the rate-limit pause");
-	ok(r.rounds <= 6, "blackhole: at most 6 rounds");
+	ok(r.rounds <= 3, "blackhole: at most 3 rounds");
 	ok(r.took_s >= PMTU_CONFIRM_S, "blackhole: confirmation waited 1 s");
+	/* round 0: 104 1024 1280 1500; then 1500 again, 1281 and 5 between;
+	 * then 1281 once more after the pause. */
+	is_int(r.probes, 12, "blackhole: 12 probes (was 37)");
+	is_int(pmtu_find(&s, 1281)->tries, 2, "blackhole: 1281 sent twice");
+	is_int(pmtu_find(&s, 1464)->tries, 1,
+	       "blackhole: a size above the boundary is sent once");
+
+	/* A blackhole at 1400: the bisection still converges exactly. */
+	v6(&s, 1500);
+	r = simulate(
+	    &s, &(struct path){AF_INET6, 1400, false, 0, 0, 0, 1500, false, 0});
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	ok(has(&v, STATE_CRITICAL, "packets larger than 1400 bytes"),
+	   "blackhole at 1400: found exactly");
+	ok(pmtu_find(&s, 1401) && pmtu_find(&s, 1401)->confirmed,
+	   "blackhole at 1400: 1401 confirmed");
+	ok(r.probes <= 24, "blackhole at 1400: at most 24 probes");
+
+	/* --retries 2: the boundary is lost three times; 0: once, no pause. */
+	v6(&s, 1500);
+	s.retries = 2;
+	r = simulate(
+	    &s, &(struct path){AF_INET6, 1280, false, 0, 0, 0, 1500, false, 0});
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	is_int(pmtu_find(&s, 1281)->tries, 3, "--retries 2: 1281 sent 3 times");
+	is_int(v.state, STATE_CRITICAL, "--retries 2: blackhole");
+	v6(&s, 1500);
+	s.retries = 0;
+	r = simulate(
+	    &s, &(struct path){AF_INET6, 1280, false, 0, 0, 0, 1500, false, 0});
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	is_int(pmtu_find(&s, 1281)->tries, 1, "--retries 0: 1281 sent once");
+	ok(r.took_s < PMTU_CONFIRM_S, "--retries 0: no pause");
+	is_int(v.state, STATE_CRITICAL, "--retries 0: blackhole");
+
+	/* A deadline nearer than the pause: the retry comes earlier. */
+	v6(&s, 1500);
+	s.confirm_by = 100.5;
+	r = simulate(
+	    &s, &(struct path){AF_INET6, 1280, false, 0, 0, 0, 1500, false, 0});
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	ok(r.took_s < 0.8, "confirm_by: the last try before the deadline");
+	is_int(pmtu_find(&s, 1281)->tries, 2, "confirm_by: still retried");
+	is_int(v.state, STATE_CRITICAL, "confirm_by: blackhole");
+
+	/* A 1500 path where 1500 is lost once: retried with the next round. */
+	v6(&s, 1500);
+	r = simulate(&s, &(struct path){AF_INET6, 1500, true, 0, 0, 0, 1500,
+					false, 1500});
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	is_int(v.state, STATE_OK, "1500 lost once: OK");
+	is_int(v.pmtu, 1500, "1500 lost once: pmtu 1500");
+	ok(r.took_s < PMTU_CONFIRM_S, "1500 lost once: no pause needed");
 
 	v6(&s, 1500);
 	simulate(&s, &(struct path){AF_INET6, 1500, true, 0, 0, 1024, 1500,
@@ -196,6 +269,8 @@ static void test_search(void)
 	       "ICMPv6 larger than 1024 bytes dropped on "
 	       "the path"),
 	   "screening: named");
+	is_int(v.pmtu, 1024, "screening: pmtu 1024");
+	is_int(pmtu_find(&s, 1280)->tries, 2, "screening: 1280 sent twice");
 
 	/* PTB still arrives for 1500 (generated before the filter). */
 	v6(&s, 1500);
@@ -225,9 +300,44 @@ static void test_search(void)
 	judge(&s, &v, &no_range, STATE_UNKNOWN);
 	is_int(v.state, STATE_UNKNOWN, "dead host: UNKNOWN, never OK");
 	is_int(v.pmtu, 0, "dead host: no MTU");
+	is_int(pmtu_find(&s, 104)->tries, 2, "dead host: small echo retried");
 	ok(has(&v, STATE_UNKNOWN, "does not answer"), "dead host: text");
 	judge(&s, &v, &no_range, STATE_CRITICAL);
 	is_int(v.state, STATE_CRITICAL, "dead host, --unreachable critical");
+	ok(has(&v, STATE_CRITICAL, "srv does not answer"),
+	   "dead host, --unreachable critical: text");
+
+	struct range c;
+	range_parse("1400:", &c, err, sizeof err);
+	v6(&s, 1500);
+	simulate(&s,
+		 &(struct path){AF_INET6, 1280, true, 0, 0, 0, 1500, false, 0});
+	struct pmtu_judge_opts co = {.host = "srv",
+				     .warn = &no_range,
+				     .crit = &c,
+				     .unreachable = STATE_UNKNOWN};
+	pmtu_judge(&s, &co, &v);
+	is_int(v.state, STATE_CRITICAL, "1280 with -c 1400: CRITICAL");
+	ok(has(&v, STATE_CRITICAL, "IPv6 path MTU 1280 to srv"),
+	   "-c 1400: the MTU named");
+
+	/* IPv4 --min-size 576 must pass. */
+	v4(&s, 1500);
+	simulate(&s,
+		 &(struct path){AF_INET, 500, true, 0, 0, 0, 1500, false, 0});
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	is_int(v.state, STATE_CRITICAL, "IPv4 MTU 500: CRITICAL");
+	ok(has(&v, STATE_CRITICAL, "IPv4 packets of 576 bytes do not pass"),
+	   "IPv4 MTU 500: --min-size named");
+	is_int(v.pmtu, 500, "IPv4 MTU 500: pmtu 500");
+
+	/* 1280 lost silently (no PTB, no screening), 1024 passes. */
+	v6(&s, 1500);
+	simulate(
+	    &s, &(struct path){AF_INET6, 1100, false, 0, 0, 0, 1500, false, 0});
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	ok(has(&v, STATE_CRITICAL, "ICMPv6 larger than 1100 bytes dropped"),
+	   "1280 lost, 1100 passes, no PTB: screening at 1100");
 
 	/* IPv4 frag-needed rate-limited for the first second. */
 	v4(&s, 1500);
@@ -282,6 +392,50 @@ static void test_search(void)
 	    .host = "srv", .unreachable = STATE_UNKNOWN, .incomplete = true};
 	pmtu_judge(&s, &o, &v);
 	is_int(v.state, STATE_UNKNOWN, "deadline mid-search: UNKNOWN");
+
+	/* The deadline after one loss of the boundary: no verdict on it. */
+	v6(&s, 1500);
+	n = pmtu_plan(&s, 1.0, sz, 16, &wake);
+	for (size_t i = 0; i < n; i++) {
+		struct pmtu_size x = {.size = sz[i],
+				      .res = sz[i] > 1280 ? PMTU_LOST
+							  : PMTU_PASSED};
+		pmtu_record(&s, &x, 1.1);
+	}
+	pmtu_judge(&s, &o, &v);
+	is_int(v.state, STATE_UNKNOWN,
+	       "1500 lost once at the deadline: UNKNOWN");
+	ok(has(&v, STATE_UNKNOWN, "1500 were lost once and not sent again"),
+	   "1500 lost once at the deadline: says so");
+
+	/* PTB from two routers: both named. */
+	v6(&s, 1500);
+	n = pmtu_plan(&s, 1.0, sz, 16, &wake);
+	for (size_t i = 0; i < n; i++) {
+		struct pmtu_size x = {.size = sz[i], .res = PMTU_PASSED};
+		if (sz[i] == 1500) {
+			x.res = PMTU_TOO_BIG;
+			x.mtu = 1400;
+			x.from = router(AF_INET6);
+		}
+		pmtu_record(&s, &x, 1.1);
+	}
+	n = pmtu_plan(&s, 1.1, sz, 16, &wake);
+	is_int(n, 1, "PTB 1400: one probe");
+	is_int(sz[0], 1400, "PTB 1400: of 1400 bytes");
+	struct pmtu_size x2 = {.size = 1400, .res = PMTU_TOO_BIG, .mtu = 1300};
+	x2.from = router(AF_INET6);
+	((struct sockaddr_in6 *)&x2.from)->sin6_addr.s6_addr[15] = 2;
+	pmtu_record(&s, &x2, 1.2);
+	n = pmtu_plan(&s, 1.2, sz, 16, &wake);
+	struct pmtu_size x3 = {.size = 1300, .res = PMTU_PASSED};
+	pmtu_record(&s, &x3, 1.3);
+	judge(&s, &v, &no_range, STATE_UNKNOWN);
+	is_int(v.pmtu, 1300, "two PTBs: pmtu 1300");
+	ok(has(&v, STATE_OK, "Packet Too Big from 2001:db8:b::1: MTU 1400"),
+	   "two PTBs: the first sender named");
+	ok(has(&v, STATE_OK, "Packet Too Big from 2001:db8:b::2: MTU 1300"),
+	   "two PTBs: the second sender named");
 }
 
 static void test_tcp(void)
@@ -424,6 +578,137 @@ static void test_packets(void)
 	       "unreachable in words");
 }
 
+/* Malformed and foreign packets, as hex: nothing may parse as ours. */
+static void test_hostile(void)
+{
+	uint8_t b[128];
+	uint16_t id = 0, seq = 0;
+	size_t len = 0, n;
+
+	/* raw IPv4 echo reply, id 0xbeef seq 3, 8 data bytes */
+	const char *good = "45 00 00 24 00 00 40 00 40 01 00 00 cb 00 71 50 "
+			   "c6 33 64 0a 00 00 00 00 be ef 00 03 "
+			   "01 02 03 04 05 06 07 08";
+	n = hex(good, b, sizeof b);
+	is_int(n, 36, "fixture: 36 bytes");
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, b, n, &id, &seq, &len),
+	       0, "raw IPv4 fixture parses");
+	is_int(id, 0xbeef, "the identifier is reported as sent, for matching");
+	is_int(len, 16, "raw IPv4 fixture: 16 ICMP bytes");
+	is_int(
+	    icmp_parse_reply(AF_INET, ICMP_KIND_RAW, b, n + 4, &id, &seq, &len),
+	    0, "trailing padding after the total length: fine");
+	is_int(len, 16, "padding: length from the header, not the read");
+	bool refused = true;
+	for (size_t cut = 0; cut < 28; cut++)
+		refused &= icmp_parse_reply(AF_INET, ICMP_KIND_RAW, b, cut, &id,
+					    &seq, &len) == -1;
+	ok(refused, "raw IPv4 cut anywhere before the end of the echo header: "
+		    "refused");
+	uint8_t m[128];
+	memcpy(m, b, n);
+	m[6] = 0x20; /* more fragments */
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, m, n, &id, &seq, &len),
+	       -1, "raw IPv4: a first fragment is refused");
+	memcpy(m, b, n);
+	m[7] = 0x01; /* offset 8 */
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, m, n, &id, &seq, &len),
+	       -1, "raw IPv4: a later fragment is refused");
+	memcpy(m, b, n);
+	m[3] = 0x10; /* total 16 < IHL 20 */
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, m, n, &id, &seq, &len),
+	       -1, "raw IPv4: total length below the header length");
+	m[3] = 0x14; /* total 20: no ICMP at all */
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, m, n, &id, &seq, &len),
+	       -1, "raw IPv4: header only");
+	m[3] = 0x1b; /* total 27: 7 ICMP bytes */
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, m, n, &id, &seq, &len),
+	       -1, "raw IPv4: echo header cut by the total length");
+	memcpy(m, b, n);
+	m[0] = 0x65;
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, m, n, &id, &seq, &len),
+	       -1, "raw IPv4: version 6 refused");
+	memcpy(m, b, n);
+	m[20] = 3; /* destination unreachable */
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_RAW, m, n, &id, &seq, &len),
+	       -1, "raw IPv4: an error is not a reply");
+
+	/* ping socket IPv4: the ICMP header first */
+	n = hex("00 00 00 00 00 2a 00 05", b, sizeof b);
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_PING, b, n, &id, &seq, &len),
+	       0, "ping IPv4 reply parses");
+	is_int(seq, 5, "ping IPv4 reply: sequence");
+	b[1] = 1;
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_PING, b, n, &id, &seq, &len),
+	       -1, "ping IPv4 reply with code 1: refused");
+
+	/* ICMPv6 */
+	n = hex("81 00 00 00 12 34 00 07 aa", b, sizeof b);
+	is_int(icmp_parse_reply(AF_INET6, ICMP_KIND_RAW, b, n, &id, &seq, &len),
+	       0, "ICMPv6 fixture parses");
+	is_int(icmp_parse_reply(AF_INET, ICMP_KIND_PING, b, n, &id, &seq, &len),
+	       -1, "an ICMPv6 reply on an IPv4 socket: refused");
+	is_int(icmp_parse_reply(AF_INET6, ICMP_KIND_RAW, b, 0, &id, &seq, &len),
+	       -1, "ICMPv6: 0 bytes");
+	n = hex("00 00 00 00 12 34 00 07", b, sizeof b);
+	is_int(icmp_parse_reply(AF_INET6, ICMP_KIND_RAW, b, n, &id, &seq, &len),
+	       -1, "ICMPv6: an IPv4 echo reply type refused");
+
+	/* Quoted packets in the error queue */
+	n = hex("80 00 00 00 12 34 00 07", b, sizeof b);
+	is_int(icmp_parse_quoted(AF_INET6, b, n, &id, &seq), 0,
+	       "quoted ICMPv6 echo request parses");
+	is_int(icmp_parse_quoted(AF_INET6, b, 7, &id, &seq), -1,
+	       "quoted packet of 7 bytes: too short");
+	is_int(icmp_parse_quoted(AF_INET6, b, 0, &id, &seq), -1,
+	       "quoted packet of 0 bytes");
+	is_int(icmp_parse_quoted(AF_INET, b, n, &id, &seq), -1,
+	       "an ICMPv6 request quoted to IPv4: refused");
+	n = hex("81 00 00 00 12 34 00 07", b, sizeof b);
+	is_int(icmp_parse_quoted(AF_INET6, b, n, &id, &seq), -1,
+	       "a quoted echo reply is not our request");
+	n = hex("08 00 f7 ff 00 00 00 00", b, sizeof b);
+	is_int(icmp_parse_quoted(AF_INET, b, n, &id, &seq), 0,
+	       "quoted ICMP echo request parses");
+	n = hex("45 00 00 1c 00 00 40 00 40 01 00 00", b, sizeof b);
+	is_int(icmp_parse_quoted(AF_INET, b, n, &id, &seq), -1,
+	       "a quoted IPv4 header (not the ICMP header): refused");
+}
+
+/* priv_drop() in a child: nothing held afterwards, no_new_privs set. */
+static void test_priv(void)
+{
+	bool root = geteuid() == 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char err[128], line[256];
+		int bad = priv_drop(err, sizeof err) ? 1 : 0;
+		bad |= priv_has_any() ? 2 : 0;
+		FILE *f = fopen("/proc/self/status", "r");
+		while (f && fgets(line, sizeof line, f)) {
+			if (!strncmp(line, "NoNewPrivs:", 11) && root &&
+			    strtol(line + 11, NULL, 10) != 1)
+				bad |= 4;
+			if (!strncmp(line, "CapBnd:", 7) && root &&
+			    strtoull(line + 7, NULL, 16) != 0)
+				bad |= 8;
+			if (!strncmp(line, "CapAmb:", 7) &&
+			    strtoull(line + 7, NULL, 16) != 0)
+				bad |= 16;
+		}
+		if (f)
+			fclose(f);
+		_exit(bad);
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	is_int(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0,
+	       root ? "priv_drop as root: no capability, bounding set empty, "
+		      "no_new_privs"
+		    : "priv_drop unprivileged: a no-op, nothing held");
+}
+
 static void test_request(void)
 {
 	char b[128];
@@ -451,5 +736,7 @@ int main(void)
 	test_search();
 	test_tcp();
 	test_packets();
+	test_hostile();
+	test_priv();
 	return done_testing();
 }
