@@ -100,7 +100,7 @@ sub leftovers {
 subtest 'commands' => sub {
     my $f = lab_cmd('faults');
     is($f->{rc}, 0, 'faults: rc 0');
-    is(scalar(() = $f->{out} =~ /^\S+\s+\S/mg), 9, 'faults: nine faults listed');
+    is(scalar(() = $f->{out} =~ /^\S+\s+\S/mg), 12, 'faults: twelve faults listed');
     like($f->{out}, qr/^pmtud-blackhole\s+\S/m, 'faults: with descriptions');
     my $s = lab_cmd('status');
     is($s->{rc}, 0, 'status: rc 0');
@@ -277,6 +277,26 @@ subtest 'pmtud-blackhole' => sub {
     $lab->flush;
 };
 
+subtest 'pmtud-blackhole-v6' => sub {
+    $lab->flush;
+    $lab->on('pmtud-blackhole-v6');
+    my ($p6, $p4, $big6, $big4) = V6Lab::parallel(
+        sub { ping(6, $A->{srv6}, size => 1400, df => 1, count => 2) },
+        sub { ping(4, $A->{srv4}, size => 1400, df => 1) },
+        sub { curl("http://[$A->{srv6}]/large.html", '--max-time', '2') },
+        sub { curl("http://$A->{srv4b}/large.html", '--max-time', '2') },
+    );
+    ok(!$p6->{ptb} && $p6->{received} == 0, 'IPv6 1400 DF: lost, and no PTB');
+    ok($p4->{ptb}, 'IPv4 1400 DF: frag-needed still arrives');
+    ok($big6->{rc} == 28 && $big6->{size} < $BIG, "IPv6 large.html stalls ($big6->{size} bytes)")
+        or diag($big6->{err});
+    is($big4->{size}, $BIG, 'IPv4 large.html complete');
+    $lab->off('pmtud-blackhole-v6');
+    $lab->flush;
+    is(curl("http://[$A->{srv6}]/large.html")->{size}, $BIG, 'off: IPv6 large.html complete');
+    $lab->flush;
+};
+
 subtest 'icmp-screen' => sub {
     $lab->on('icmp-screen');
     # 976 + 8 + 40 and 996 + 8 + 20 are 1024-byte packets; one byte more is too much.
@@ -325,6 +345,18 @@ subtest 'v6-addr-lost' => sub {
     like(curl("http://[$A->{srv6}]/")->{body}, qr/Welcome/, 'off: IPv6 serves again');
 };
 
+subtest 'v4-addr-lost' => sub {
+    $lab->on('v4-addr-lost');
+    my $r = curl("http://$A->{srv4}/", '--max-time', '1');
+    ok($r->{rc} != 0 && $r->{code} == 0, "IPv4 $A->{srv4}: no connection (curl rc $r->{rc})");
+    like(curl("http://[$A->{srv6}]/")->{body}, qr/Welcome/, 'IPv6 still serves');
+    like(curl("http://$A->{srv4b}/")->{body}, qr/Welcome/, "srv's other IPv4 address still serves");
+    is_deeply(dig($A->{resolver6}, 'www.lab.test', 'A')->{answers}, [$A->{srv4}], 'A still published');
+    $lab->off('v4-addr-lost');
+    like(curl("http://$A->{srv4}/")->{body}, qr/Welcome/, 'off: IPv4 serves again');
+    like(curl("http://$A->{srv4b}/")->{body}, qr/Welcome/, 'off: the other IPv4 address too');
+};
+
 subtest 'v6-content' => sub {
     $lab->on('v6-content');
     my $r = curl("http://[$A->{srv6}]/");
@@ -364,6 +396,16 @@ subtest 'dns-noaaaa' => sub {
     is_deeply(dig($A->{ns1_6}, 'www.lab.test', 'AAAA')->{answers}, [$A->{srv6}], 'off: @ns1 AAAA answers');
     is_deeply(dig($A->{resolver6}, 'h001.lab.test', 'AAAA')->{answers}, [$A->{srv6}],
         'off: @resolver AAAA answers at once');
+};
+
+subtest 'ns2-v6-silent' => sub {
+    $lab->on('ns2-v6-silent');
+    my $r = dig($A->{ns2_6}, 'www.lab.test', 'A');
+    ok($r->{rc} == 9 && $r->{out} =~ /timed out/, '@ns2 over IPv6: times out');
+    is_deeply(dig($A->{ns2_4}, 'www.lab.test', 'AAAA')->{answers}, [$A->{srv6}], '@ns2 over IPv4: answers');
+    is_deeply(dig($A->{ns1_6}, 'www.lab.test', 'AAAA')->{answers}, [$A->{srv6}], '@ns1 over IPv6: answers');
+    $lab->off('ns2-v6-silent');
+    is_deeply(dig($A->{ns2_6}, 'www.lab.test', 'A')->{answers}, [$A->{srv4}], 'off: @ns2 over IPv6 answers');
 };
 
 subtest 'tls-v6-expired and tls-v6-other' => sub {

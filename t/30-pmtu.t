@@ -206,6 +206,18 @@ like($p->{first}, qr/PMTUD blackhole: packets larger than 1280 bytes/, 'nobody, 
 $lab->off('pmtud-blackhole');
 ping_sockets(0);
 
+# --- a blackhole for IPv6 alone: each family judged on its own -----------------------
+
+$lab->on('pmtud-blackhole-v6');
+$p = pmtu('-H', 'www.lab.test');
+is($p->{rc}, 2, 'IPv6-only blackhole: CRITICAL');
+like($p->{first}, qr/^PMTU CRITICAL - PMTUD blackhole: packets larger than 1280 bytes are dropped and no Packet Too Big comes back \(IPv6 to www\.lab\.test \[2001:db8:c::80\]\); IPv4 path MTU 1280 to www\.lab\.test \[203\.0\.113\.80\] \(fragmentation needed from 198\.51\.100\.1 announcing 1280\) \|/,
+     'IPv6-only blackhole: IPv6 blackhole, IPv4 MTU 1280 from frag-needed');
+perf_is($p, 'pmtu_v6', 1280, 'IPv6-only blackhole');
+perf_is($p, 'pmtu_v4', 1280, 'IPv6-only blackhole');
+$lab->off('pmtud-blackhole-v6');
+$lab->flush;
+
 # --- bad options ----------------------------------------------------------------------
 
 for my $bad (

@@ -194,6 +194,28 @@ like($p->{first}, qr/stale AAAA 2001:db8:c::80 for www\.lab\.test: .* on tcp\/44
 $lab->off('v6-addr-lost');
 $lab->flush;
 
+# --- a lost IPv4 address: the stale record is the A ------------------------------
+
+$lab->on('v4-addr-lost');
+$p = aaaa('-H', 'www.lab.test', '-p', '80');
+is($p->{rc}, 2, 'v4-addr-lost: CRITICAL');
+like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 1 AAAA, 0 dead, 1 A, 1 dead: stale A 203\.0\.113\.80 for www\.lab\.test: .* on tcp\/80 .* while AAAA 2001:db8:c::80 answers \|/,
+     'v4-addr-lost: a stale A, with the AAAA that answers');
+perf_is($p, 'a_dead', 1, 'v4-addr-lost');
+perf_is($p, 'aaaa_dead', 0, 'v4-addr-lost');
+$lab->off('v4-addr-lost');
+
+# --- a name server that does not answer over IPv6 ----------------------------------
+
+$lab->on('ns2-v6-silent');
+$p = aaaa('-H', 'www.lab.test', '--authoritative', '--dns-timeout', '2');
+is($p->{rc}, 2, 'ns2-v6-silent: CRITICAL');
+like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 1 AAAA, 0 dead: ns2\.lab\.test does not answer over IPv6 \(2001:db8:d::5302\): 2 queries unanswered in [\d.]+ s, while it answers over IPv4 \(203\.0\.113\.152\) \|/,
+     'ns2-v6-silent: the server and the transport named');
+perf_is($p, 'aaaa_dead', 0, 'ns2-v6-silent');
+perf_is($p, 'aaaa_total', 1, 'ns2-v6-silent');
+$lab->off('ns2-v6-silent');
+
 # --- many names ---------------------------------------------------------------------
 
 my $file = names_file('# the lab zone', (map { sprintf 'h%03d.lab.test', $_ } 1 .. 200),

@@ -89,6 +89,16 @@ long_like($p, qr/^\[OK\] IPv4 \Q$V4\E: HTTP 200 OK/, 'v6-addr-lost: IPv4 still O
 perf_has($p, [qw(time_v4 size_v4)], 'v6-addr-lost: no IPv6 numbers without an answer');
 $lab->off('v6-addr-lost');
 
+# --- server lost its IPv4 address: the mirror case ---------------------------
+
+$lab->on('v4-addr-lost');
+$p = check('v4-addr-lost', '-H', 'www.lab.test', '-s', 'Welcome', '-t', '4');
+verdict($p, 2, qr/^DUALSTACK_HTTP CRITICAL - www\.lab\.test: IPv4 broken while IPv6 works \(\Q$V4\E: (unreachable \(host unreachable\)|connection timed out after [\d.]+ s)\) \|/,
+    'v4-addr-lost', 4.5);
+long_like($p, qr/^\[OK\] IPv6 \[\Q$V6\E\]: HTTP 200 OK/, 'v4-addr-lost: IPv6 still OK');
+perf_has($p, [qw(time_v6 size_v6)], 'v4-addr-lost: no IPv4 numbers without an answer');
+$lab->off('v4-addr-lost');
+
 # --- different content over IPv6 --------------------------------------------
 
 $lab->on('v6-content');
@@ -130,6 +140,17 @@ long_like($p, qr/^\[CRITICAL\] IPv4 \Q$V4\E: transfer stalled after (the headers
 unlike($p->{first}, qr/timeout after|timed out/, 'blackhole: a stall, not a bare timeout');
 long_like($p, qr/^\[CRITICAL\] IPv6 \[\Q$V6\E\]: transfer stalled/, 'blackhole, large page IPv6');
 $lab->off('pmtud-blackhole');
+$lab->flush;
+# --- the same blackhole for IPv6 alone: IPv4 works, IPv6 stalls ----------------
+
+$lab->on('pmtud-blackhole-v6');
+$p = check('v6 blackhole, large page', '-H', 'www.lab.test', '-u', '/large.html', '-s', 'END-OF-LARGE-PAGE', '-t', '4');
+verdict($p, 2, qr/^DUALSTACK_HTTP CRITICAL - www\.lab\.test: IPv6 broken while IPv4 works \(\[\Q$V6\E\]: transfer stalled after (the headers, )?\d+ of 204800 bytes over IPv6 \(typical of a Path MTU Discovery blackhole\)\) \|/,
+    'IPv6 blackhole, large page', 4.5);
+long_like($p, qr/^\[OK\] IPv4 \Q$V4\E: HTTP 200 OK, 204800 B /, 'IPv6 blackhole: IPv4 gets the whole page');
+perf_has($p, [qw(time_v4 size_v4)], 'IPv6 blackhole: numbers for the family that answered');
+perf_is($p, 'size_v4', 204800, 'IPv6 blackhole');
+$lab->off('pmtud-blackhole-v6');
 $lab->flush;
 $p = check('large page, no fault', '-H', 'www.lab.test', '-u', '/large.html', '-s', 'END-OF-LARGE-PAGE', '-t', '5');
 verdict($p, 0, qr/^DUALSTACK_HTTP OK - /, 'large page without the fault', 3);
