@@ -104,7 +104,7 @@ subtest 'commands' => sub {
     like($f->{out}, qr/^pmtud-blackhole\s+\S/m, 'faults: with descriptions');
     my $s = lab_cmd('status');
     is($s->{rc}, 0, 'status: rc 0');
-    is(scalar(() = $s->{out} =~ /daemon \S+: running/g), 5, 'status: 2 nginx, 2 nsd, 1 unbound running');
+    is(scalar(() = $s->{out} =~ /daemon \S+: running/g), 6, 'status: 2 nginx, 2 nsd, unbound, brokendns running');
     is(lab_cmd('ca')->{out}, "$CA\n", 'ca: prints the CA path');
     ok(-s $CA, 'the CA file exists');
     is(lab_cmd('exec', 'srv', 'sh', '-c', 'exit 7')->{rc}, 7, 'exec passes the exit code through');
@@ -406,6 +406,18 @@ subtest 'ns2-v6-silent' => sub {
     is_deeply(dig($A->{ns1_6}, 'www.lab.test', 'AAAA')->{answers}, [$A->{srv6}], '@ns1 over IPv6: answers');
     $lab->off('ns2-v6-silent');
     is_deeply(dig($A->{ns2_6}, 'www.lab.test', 'A')->{answers}, [$A->{srv4}], 'off: @ns2 over IPv6 answers');
+};
+
+subtest 'brokendns: A answers, AAAA fails by name' => sub {
+    for my $s ($A->{gslb6}, $A->{gslb4}) {
+        is_deeply(dig($s, 'nxaaaa.gslb.lab.test', 'A')->{answers}, [$A->{srv4}], "\@$s A: answers");
+        is_deeply(dig($s, 'www.gslb.lab.test', 'AAAA')->{answers}, [$A->{srv6}], "\@$s AAAA of a plain name: answers");
+        is(dig($s, 'nxaaaa.gslb.lab.test', 'AAAA')->{status}, 'NXDOMAIN', "\@$s nxaaaa AAAA: NXDOMAIN");
+        is(dig($s, 'sfaaaa.gslb.lab.test', 'AAAA')->{status}, 'SERVFAIL', "\@$s sfaaaa AAAA: SERVFAIL");
+        is(dig($s, 'rfaaaa.gslb.lab.test', 'AAAA')->{status}, 'REFUSED', "\@$s rfaaaa AAAA: REFUSED");
+    }
+    my $r = dig($A->{gslb6}, 'garbage.gslb.lab.test', 'AAAA');
+    is_deeply($r->{answers}, [], 'garbage AAAA: a reply without the answer it claims');
 };
 
 subtest 'tls-v6-expired and tls-v6-other' => sub {

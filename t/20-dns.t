@@ -155,6 +155,21 @@ for my $case ([ $NS1_6, '2001:db8:c::80' ], [ $NS1_4, '2001:db8:c::80' ],
 	     "closed port: c-ares' reason in detail");
 }
 
+# A misbehaving server (contrib/lab/brokendns): the rcode of each AAAA
+# failure is kept apart, and a reply that claims an answer it does not hold
+# is an error with c-ares' words, never a crash or a made-up answer.
+{
+	my $s = $A{gslb6};
+	my $r = dnsq([ '-s', $s ], map { ("$_.gslb.lab.test", 'AAAA') } qw(nxaaaa sfaaaa rfaaaa garbage));
+	ran_ok($r, 4, 3, 'brokendns');
+	answer_is($r, 'nxaaaa.gslb.lab.test AAAA', { outcome => 'NXDOMAIN', rcode => 3, addrs => [] }, 'brokendns');
+	answer_is($r, 'sfaaaa.gslb.lab.test AAAA', { outcome => 'SERVFAIL', rcode => 2, addrs => [] }, 'brokendns');
+	answer_is($r, 'rfaaaa.gslb.lab.test AAAA', { outcome => 'REFUSED', rcode => 5, addrs => [] }, 'brokendns');
+	answer_is($r, 'garbage.gslb.lab.test AAAA', { outcome => 'error', addrs => [] }, 'brokendns');
+	like($r->{q}{'garbage.gslb.lab.test AAAA'}{detail} // '', qr/Misformatted DNS reply/,
+	     'brokendns: a cut-short answer is a misformatted reply');
+}
+
 # dns-noaaaa: ns1 drops AAAA queries. A and AAAA go out together, so A
 # answers at once while AAAA waits out its own time; the run lasts about
 # one query timeout, not the sum.

@@ -220,6 +220,23 @@ perf_is($p, 'aaaa_dead', 0, 'ns2-v6-silent');
 perf_is($p, 'aaaa_total', 1, 'ns2-v6-silent');
 $lab->off('ns2-v6-silent');
 
+# --- a server that answers A but fails AAAA (contrib/lab/brokendns) ---------------
+
+for my $case (
+    [ 'nxaaaa', qr/2001:db8:d::5303 says nxaaaa\.gslb\.lab\.test does not exist when asked for AAAA, yet answers A 203\.0\.113\.80: inconsistent server/ ],
+    [ 'sfaaaa', qr/AAAA query for sfaaaa\.gslb\.lab\.test: SERVFAIL from 2001:db8:d::5303 in [\d.]+ s/ ],
+    [ 'rfaaaa', qr/AAAA query for rfaaaa\.gslb\.lab\.test: REFUSED from 2001:db8:d::5303 in [\d.]+ s/ ],
+    [ 'garbage', qr/AAAA query for garbage\.gslb\.lab\.test: error Misformatted DNS reply from 2001:db8:d::5303 in [\d.]+ s/ ],
+) {
+    my ($label, $re) = @$case;
+    $p = aaaa('-s', V6Lab::ADDR->{gslb6}, '-H', "$label.gslb.lab.test");
+    is($p->{rc}, 2, "$label: CRITICAL");
+    like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 0 AAAA, 0 dead: $re \|/, "$label: named as such");
+    perf_is($p, 'a_total', 1, $label);
+    perf_is($p, 'aaaa_total', 0, $label);
+    long_like($p, qr/^\[OK\] \Q$label\E\.gslb\.lab\.test A 203\.0\.113\.80: answered on tcp\/80/, "$label: A still probed");
+}
+
 # --- many names ---------------------------------------------------------------------
 
 my $file = names_file('# the lab zone', (map { sprintf 'h%03d.lab.test', $_ } 1 .. 200),

@@ -54,6 +54,7 @@ use constant ADDR => {
     resolver6 => '2001:db8:d::53',   resolver4 => '203.0.113.153',
     ns1_6     => '2001:db8:d::5301', ns1_4     => '203.0.113.151',
     ns2_6     => '2001:db8:d::5302', ns2_4     => '203.0.113.152',
+    gslb6     => '2001:db8:d::5303', gslb4     => '203.0.113.155',
 };
 
 my @live;     # labs to remove at exit
