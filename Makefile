@@ -18,7 +18,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 NFQ_LIBS := $(shell pkg-config --libs libnetfilter_queue 2>/dev/null)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon $(PKG_CFLAGS)
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon -Iplugins $(PKG_CFLAGS)
 LDFLAGS += -Wl,--as-needed
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -29,6 +29,13 @@ endif
 LIB := common/libv6ops.a
 LIB_OBJ := $(patsubst %.c,%.o,$(wildcard common/*.c))
 PLUGINS := $(patsubst %.c,%,$(wildcard plugins/check_*.c))
+# A plugin's own logic: plugins/check_NAME.d/*.c, linked into check_NAME and
+# into its unit test t/unit/test_NAME.
+PLUGIN_OBJ := $(patsubst %.c,%.o,$(wildcard plugins/check_*.d/*.c))
+own_obj = $(patsubst %.c,%.o,$(wildcard plugins/check_$(1).d/*.c))
+# Libraries one plugin alone needs: LIBS_check_NAME (and its unit test's).
+LIBS_check_ospfv3_neighbors = $(shell net-snmp-config --netsnmp-libs 2>/dev/null)
+LIBS_test_ospfv3_neighbors = $(LIBS_check_ospfv3_neighbors)
 UNITS := $(patsubst %.c,%,$(wildcard t/unit/test_*.c))
 TOOLS := $(patsubst %.c,%,$(wildcard t/tools/*.c))
 LAB_BIN := contrib/lab/nfq-delay
@@ -43,16 +50,17 @@ all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
 %.o: %.c .build-flags
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) -MMD -MP -MF $(@:.o=.dep) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 plugins/check_% t/unit/test_% t/tools/%: %.c
-plugins/check_%: plugins/check_%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
-t/unit/test_%: t/unit/test_%.o $(LIB)
-	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
+.SECONDEXPANSION:
+plugins/check_%: plugins/check_%.o $$(call own_obj,$$*) $(LIB)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) $(LIBS_$(notdir $@)) -lm -o $@
+t/unit/test_%: t/unit/test_%.o $$(call own_obj,$$*) $(LIB)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) $(LIBS_$(notdir $@)) -lm -o $@
 t/tools/%: t/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
 $(LAB_BIN): contrib/lab/nfq-delay.o
@@ -88,10 +96,13 @@ install: all
 	fi
 
 clean:
-	rm -f common/*.o common/*.d plugins/*.o plugins/*.d t/unit/*.o t/unit/*.d \
-	  t/tools/*.o t/tools/*.d contrib/lab/*.o contrib/lab/nfq-delay.d \
+	rm -f common/*.o common/*.dep plugins/*.o plugins/*.dep t/unit/*.o t/unit/*.dep \
+	  plugins/check_*.d/*.o plugins/check_*.d/*.dep \
+	  t/tools/*.o t/tools/*.dep contrib/lab/*.o contrib/lab/*.dep \
 	  $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) .build-flags
 
 FORCE:
-DEPS := $(LIB_OBJ:.o=.d) $(addsuffix .d,$(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN))
+# Objects are kept: a second make rebuilds nothing.
+.SECONDARY:
+DEPS := $(LIB_OBJ:.o=.dep) $(PLUGIN_OBJ:.o=.dep) $(addsuffix .dep,$(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN))
 -include $(wildcard $(DEPS))

@@ -28,13 +28,14 @@ use Carp qw(croak);
 use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use IO::Select;
+use JSON::PP ();
 use POSIX ();
 use Storable ();
 use Test::More ();
 use Time::HiRes ();
 use Exporter qw(import);
 
-our @EXPORT_OK = qw(perf_is long_like);
+our @EXPORT_OK = qw(perf_is long_like code_is no_code findings codes);
 
 our $REPO = abs_path(dirname(abs_path(__FILE__)) . '/../..');
 our $LAB  = "$REPO/contrib/lab/lab";
@@ -145,9 +146,48 @@ sub plugin {
     my @lines = split /\n/, $r->{out};
     $r->{first} = $lines[0] // '';
     $r->{long}  = [ @lines[ 1 .. $#lines ] ];
+    if ($r->{out} =~ /^\{/) {
+        # --output-format json: the document, and perf in the same shape
+        # as the nagios form gives it.
+        $r->{json} = eval { JSON::PP->new->decode($r->{out}) };
+        $r->{json_error} = $@ unless $r->{json};
+        $r->{perf} = { map { $_->{label} => $_ } @{ ($r->{json} // {})->{perfdata} // [] } };
+        $r->{perf_errors} = [];
+        return $r;
+    }
     my (undef, $perf) = split /\|/, $r->{first}, 2;
     ($r->{perf}, $r->{perf_errors}) = parse_perf($perf // '');
     return $r;
+}
+
+# The findings of a JSON result with this code (a list of hashrefs).
+sub findings {
+    my ($p, $code) = @_;
+    return grep { $_->{code} eq $code } @{ ($p->{json} // {})->{checks} // [] };
+}
+
+# code_is($p, CODE, STATE, NAME): a finding CODE with STATE is there.
+sub code_is {
+    my ($p, $code, $state, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my @f = findings($p, $code);
+    Test::More::ok((grep { $_->{state} eq $state } @f), "$name: finding $code is $state")
+        or Test::More::diag("out: $p->{out}");
+}
+
+# no_code($p, CODE, NAME): no finding CODE.
+sub no_code {
+    my ($p, $code, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::ok(!findings($p, $code), "$name: no finding $code")
+        or Test::More::diag("out: $p->{out}");
+}
+
+# The codes of a JSON result, sorted and unique, for is_deeply.
+sub codes {
+    my ($p) = @_;
+    my %c = map { $_->{code} => 1 } @{ ($p->{json} // {})->{checks} // [] };
+    return [ sort keys %c ];
 }
 
 # 'label'=value[uom];warn;crit;min;max ... -> ({label => {...}}, [errors])
@@ -190,6 +230,7 @@ sub plugin_contract_problems {
     push @why, 'stdout is empty' if $out eq '';
     push @why, sprintf('stdout is %d bytes (max 4096)', length $out) if length $out > 4096;
     push @why, 'stderr is not empty' if length($p->{err} // '');
+    return (@why, json_contract_problems($p)) if $out =~ /^\{/;
     my ($first) = split /\n/, $out;
     $first //= '';
     if ($first =~ /^[A-Z][A-Z0-9_]* (OK|WARNING|CRITICAL|UNKNOWN)\b/) {
@@ -209,6 +250,28 @@ sub plugin_contract_problems {
     return @why;
 }
 
+# --output-format json: one document, its state matching the exit code,
+# every finding with a code and a state, perfdata labels [a-z0-9_]+.
+sub json_contract_problems {
+    my ($p) = @_;
+    my $j = $p->{json};
+    return ("output is not one JSON document: " . ($p->{json_error} // '')) unless ref $j eq 'HASH';
+    my @why;
+    for my $k (qw(label state summary checks perfdata)) {
+        push @why, "JSON has no '$k'" unless exists $j->{$k};
+    }
+    push @why, "JSON state $j->{state} does not match exit code $p->{rc}"
+        if defined $j->{state} && ($STATE_RC{ $j->{state} } // -1) ne ($p->{rc} // '');
+    for my $c (@{ $j->{checks} // [] }) {
+        push @why, "finding without a code: " . ($c->{output} // '') unless ($c->{code} // '') =~ /^[a-z0-9_]+$/;
+        push @why, "finding with state '" . ($c->{state} // '') . "'" unless exists $STATE_RC{ $c->{state} // '' };
+    }
+    for my $pd (@{ $j->{perfdata} // [] }) {
+        push @why, "perf label '$pd->{label}' is not [a-z0-9_]+" unless ($pd->{label} // '') =~ /^[a-z0-9_]+$/;
+    }
+    return @why;
+}
+
 # The same as one Test::More assertion, with the reasons as diagnostics.
 sub plugin_contract_ok {
     my ($p, $name) = @_;
@@ -220,8 +283,9 @@ sub plugin_contract_ok {
     return $ok;
 }
 
-# $lab->checker(PLUGIN, t => SECONDS, timeout => SECONDS): a sub that runs
-# PLUGIN in mon with -t (when given) and the given process timeout, asserts
+# $lab->checker(PLUGIN, t => SECONDS, timeout => SECONDS, json => 1): a sub
+# that runs PLUGIN in mon with -t (when given), --output-format json (with
+# json) and the given process timeout, asserts
 # the output contract, and returns plugin()'s hashref. A trailing hashref
 # in its arguments goes to plugin() (e.g. {user => 'nobody'}).
 sub checker {
@@ -230,6 +294,7 @@ sub checker {
         my @args = @_;
         my %o = (@args && ref $args[-1] eq 'HASH') ? %{ pop @args } : ();
         my @t = defined $b{t} ? ('-t', $b{t}) : ();
+        push @t, '--output-format', 'json' if $b{json};
         my $p = $self->plugin($plugin, @t, @args, { timeout => $b{timeout} // 30, %o });
         local $Test::Builder::Level = $Test::Builder::Level + 1;
         plugin_contract_ok($p, "$plugin @args");
