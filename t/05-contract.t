@@ -58,6 +58,7 @@ for my $bin (@plugins) {
         [ 'bad host',           [ '-H', 'bad host name' ],             qr/option -H: / ],
         [ '-4 with IPv6',       [ '-4', '-H', '2001:db8::1' ],         qr/option -4: 2001:db8::1 is an IPv6 address/ ],
         [ '-6 with IPv4',       [ '-6', '-H', '198.51.100.1' ],        qr/option -6: 198\.51\.100\.1 is an IPv4 address/ ],
+        [ 'IPv4-mapped',        [ '-H', '::ffff:198.51.100.10' ],      qr/option -H: ::ffff:198\.51\.100\.10 is an IPv4-mapped IPv6 address, which travels as IPv4: give 198\.51\.100\.10/ ],
         [ '-w garbage',         [ '-H', 'www.example.test', '-w', 'abc' ], qr/option -w: / ],
         [ '-c inverted',        [ '-H', 'www.example.test', '-c', '20:10' ], qr/option -c: "20:10" is not a range/ ],
         [ 'hostile text',       [ "--bo|gus\n\e[1m" ],                 qr/unknown option --bo\/gus/ ],
