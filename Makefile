@@ -50,7 +50,7 @@ FUZZ_SECONDS ?= 60
 # Plugins that need a raw socket get cap_net_raw at install time.
 CAP_PLUGINS := $(filter $(addprefix plugins/,check_pmtu check_rogue_ra check_default_route_liveness),$(PLUGINS))
 
-.PHONY: all deps check test unit integration demo install clean fuzz FORCE
+.PHONY: all deps check test unit integration demo install clean fuzz configs FORCE
 all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) $(FUZZ_REPLAY)
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1 and back).
@@ -73,6 +73,10 @@ t/tools/%: t/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
 t/fuzz/replay_%: t/fuzz/fuzz_%.o t/fuzz/replay.o $$(patsubst %.c,%.o,$$(FUZZ_SRC_$$*)) $(LIB)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) -lm -o $@
+
+# The engines' configuration from the plugins' option tables.
+configs: $(PLUGINS)
+	contrib/gen-configs
 
 # clang's libFuzzer, with the library compiled in each target so that its
 # code is instrumented too.
