@@ -50,7 +50,7 @@ FUZZ_SECONDS ?= 60
 # Plugins that need a raw socket get cap_net_raw at install time.
 CAP_PLUGINS := $(filter $(addprefix plugins/,check_pmtu check_rogue_ra check_default_route_liveness),$(PLUGINS))
 
-.PHONY: all deps check test unit integration demo install clean fuzz configs FORCE
+.PHONY: all deps check test unit integration demo install uninstall man clean fuzz configs FORCE
 all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) $(FUZZ_REPLAY)
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1 and back).
@@ -97,7 +97,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test:
-	timeout 1800 $(PROVE) -j$(PROVE_JOBS) --timer $(UNITS) t/*.t
+	SANITIZE=$(SANITIZE) timeout 1800 $(PROVE) -j$(PROVE_JOBS) --timer $(UNITS) t/*.t
 
 unit: $(UNITS)
 	$(PROVE) $(UNITS)
@@ -106,9 +106,21 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	contrib/lab/demo
 
-install: all
-	install -d $(DESTDIR)$(PLUGINDIR)
+# Man pages from each plugin's --help (help2man), so they say what it says.
+MANDIR ?= $(PREFIX)/share/man
+MANPAGES := $(patsubst plugins/%,build/man/%.1,$(PLUGINS))
+man: $(MANPAGES)
+build/man/%.1: plugins/%
+	@mkdir -p build/man
+	help2man --no-info --no-discard-stderr -N \
+	  -n "$$(plugins/$* --help | sed -n 2p | sed 's/\.$$//')" -o $@ plugins/$*
+
+# Setting the capability needs root; a packager running as a user gets
+# the setcap line to run later (the Debian package does it in postinst).
+install: all man
+	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	@if [ "$$(id -u)" = 0 ] && command -v setcap >/dev/null; then \
 	  for p in $(notdir $(CAP_PLUGINS)); do \
 	    setcap cap_net_raw+ep $(DESTDIR)$(PLUGINDIR)/$$p && echo "setcap cap_net_raw+ep $$p"; \
@@ -116,6 +128,13 @@ install: all
 	else \
 	  echo "not root: run 'setcap cap_net_raw+ep' on $(notdir $(CAP_PLUGINS)) for raw-socket fallbacks"; \
 	fi
+
+# Removes exactly what install put there (the plugin directory too when
+# it is left empty).
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS))) \
+	  $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
+	-rmdir $(DESTDIR)$(PLUGINDIR) 2>/dev/null
 
 clean:
 	rm -rf build
