@@ -50,7 +50,7 @@ FUZZ_SECONDS ?= 60
 # Plugins that need a raw socket get cap_net_raw at install time.
 CAP_PLUGINS := $(filter $(addprefix plugins/,check_pmtu check_rogue_ra check_default_route_liveness),$(PLUGINS))
 
-.PHONY: all deps check test unit integration demo install uninstall man clean fuzz configs FORCE
+.PHONY: all deps check test unit integration demo plugins install install-files uninstall man clean fuzz configs FORCE
 all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) $(FUZZ_REPLAY)
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1 and back).
@@ -58,7 +58,7 @@ all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) $(FUZZ_REPLAY)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
 %.o: %.c .build-flags
-	$(CC) $(CFLAGS) -MMD -MP -MF $(@:.o=.dep) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -MF $(@:.o=.dep) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -115,12 +115,17 @@ build/man/%.1: plugins/%
 	help2man --no-info --no-discard-stderr -N \
 	  -n "$$(plugins/$* --help | sed -n 2p | sed 's/\.$$//')" -o $@ plugins/$*
 
-# Setting the capability needs root; a packager running as a user gets
-# the setcap line to run later (the Debian package does it in postinst).
-install: all man
+plugins: $(PLUGINS)
+
+# The files alone (the Debian package's build uses this: its postinst sets
+# the capability on the installed system).
+install-files: plugins man
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+
+# Setting the capability needs root; a user gets the setcap line to run.
+install: install-files
 	@if [ "$$(id -u)" = 0 ] && command -v setcap >/dev/null; then \
 	  for p in $(notdir $(CAP_PLUGINS)); do \
 	    setcap cap_net_raw+ep $(DESTDIR)$(PLUGINDIR)/$$p && echo "setcap cap_net_raw+ep $$p"; \
