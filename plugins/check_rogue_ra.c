@@ -1,0 +1,691 @@
+/* check_rogue_ra: who advertises on this link, and is it what we allowed?
+ * A device plugged in by mistake sends Router Advertisements, steals the
+ * default route and hands out addresses; a segment silently carries
+ * several prefixes; a /48 is advertised that SLAAC ignores; a server
+ * listens to RAs it should not (CONTEXT.md section 3).
+ * It sends one Router Solicitation (RFC 4861 6.3.7; not with --passive)
+ * and listens --listen seconds on a raw ICMPv6 socket whose ICMP6_FILTER
+ * passes RAs alone. Each RA passes the envelope first (RFC 4861 6.1.2: hop
+ * limit 255, link-local source, code 0), then a bounds-checked parser
+ * (prefix information, MTU, route information RFC 4191, RDNSS and DNSSL
+ * RFC 8106, source link-layer address); then the policy: --router,
+ * --prefix, the /64 rule of SLAAC (RFC 4862 5.5.3), --flags, --mtu,
+ * --rdnss, and this host's own accept_ra.
+ * Privileges: CAP_NET_RAW (file capability) for the socket, opened first
+ * in main(); every capability is dropped and the drop verified before the
+ * options are read.
+ * States: unknown router, spoofed address, foreign prefix, off-link RA,
+ * flood, no RA at all: CRITICAL; known router's mistakes: WARNING;
+ * malformed RAs: WARNING, CRITICAL from an unknown sender.
+ * Logic: check_rogue_ra.d/ (ra_parse: the parser and the envelope;
+ * ra_sock: the socket; ra_seen: what was seen; ra_policy: the rules). */
+#include <arpa/inet.h>
+#include <math.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "deadline.h"
+#include "log.h"
+#include "loop.h"
+#include "opt.h"
+#include "priv.h"
+#include "report.h"
+
+#include "check_rogue_ra.d/ra_parse.h"
+#include "check_rogue_ra.d/ra_policy.h"
+#include "check_rogue_ra.d/ra_seen.h"
+#include "check_rogue_ra.d/ra_sock.h"
+
+#define MAX_SPECS  16
+#define ACCEPT_ANY (-1)
+
+static struct opts {
+	const char *iface, *flags;
+	long listen_ms, max_prefixes, mtu, max_ras;
+	bool passive, baseline, allow_none;
+	int accept_ra; /* 1 yes, 0 no, ACCEPT_ANY: not checked */
+	struct opt_list routers, prefixes, rdnss;
+	/* Derived in validate(). */
+	unsigned ifindex;
+	struct ra_router_spec router[MAX_SPECS];
+	size_t nrouter;
+	struct ra_prefix_spec prefix[MAX_SPECS];
+	size_t nprefix;
+	struct in6_addr rdnss_addr[RA_MAX_RDNSS];
+	size_t nrdnss;
+	bool check_flags, want_m, want_o;
+	size_t prefix_limit; /* 0: none */
+} o = {
+    .listen_ms = 2000,
+    .max_ras = 100,
+    .accept_ra = ACCEPT_ANY,
+};
+
+/* The option table is aligned by hand: one option, one block. */
+/* clang-format off */
+static const struct opt_def opts[] = {
+	{ .sname = 'i', .lname = "interface", .type = OPT_STRING,
+	  .target = &o.iface, .arg = "IFACE",
+	  .help = "The link to watch (required)." },
+	{ .lname = "listen", .type = OPT_DURATION, .target = &o.listen_ms,
+	  .arg = "SECONDS", .min = 100, .max = 3600000,
+	  .help = "How long to listen (default 2, at most -t). Solicited RAs "
+		  "arrive within 0.5 s; a router that never answers "
+		  "solicitations is seen only if it advertises within this "
+		  "time (radvd: every 200-600 s by default)." },
+	{ .lname = "passive", .type = OPT_FLAG, .target = &o.passive,
+	  .help = "Send no Router Solicitation: only hear what routers send "
+		  "on their own." },
+	{ .lname = "router", .type = OPT_LIST, .target = &o.routers,
+	  .arg = "LLA[@MAC]",
+	  .help = "An allowed router by link-local address, with the MAC it "
+		  "must advertise from (repeatable). Any other router is "
+		  "CRITICAL; a known address from another MAC is spoofed." },
+	{ .lname = "prefix", .type = OPT_LIST, .target = &o.prefixes,
+	  .arg = "P/LEN",
+	  .help = "An allowed prefix (repeatable). Any other prefix is "
+		  "CRITICAL." },
+	{ .lname = "max-prefixes", .type = OPT_LONG, .target = &o.max_prefixes,
+	  .arg = "N", .min = 1, .max = 1000,
+	  .help = "WARNING above N prefixes on the link (default: the number "
+		  "of --prefix; no limit without them)." },
+	{ .lname = "flags", .type = OPT_STRING, .target = &o.flags,
+	  .arg = "M,O|M|O|none",
+	  .help = "The managed (M) and other-configuration (O) flags routers "
+		  "must set; WARNING otherwise." },
+	{ .lname = "mtu", .type = OPT_LONG, .target = &o.mtu, .arg = "BYTES",
+	  .min = 1280, .max = 65535,
+	  .help = "The MTU option routers must advertise; WARNING otherwise." },
+	{ .lname = "rdnss", .type = OPT_LIST, .target = &o.rdnss,
+	  .arg = "ADDR",
+	  .help = "A DNS server routers must advertise (repeatable; the set "
+		  "must match); WARNING otherwise." },
+	{ .lname = "accept-ra", .type = OPT_CHOICE, .target = &o.accept_ra,
+	  .arg = "yes|no",
+	  .choices = (const struct opt_choice[]){{"yes", 1}, {"no", 0},
+						 {NULL, 0}},
+	  .help = "Whether this host itself must accept RAs on IFACE (its "
+		  "accept_ra and forwarding, as the kernel applies them); "
+		  "WARNING otherwise. Servers should not." },
+	{ .lname = "max-ras", .type = OPT_LONG, .target = &o.max_ras,
+	  .arg = "N", .min = 1, .max = 10000000,
+	  .help = "More RAs than N while listening is a flood: CRITICAL "
+		  "(default 100)." },
+	{ .lname = "allow-none", .type = OPT_FLAG, .target = &o.allow_none,
+	  .help = "No RA at all is OK (a link without routers) instead of "
+		  "CRITICAL." },
+	{ .lname = "baseline", .type = OPT_FLAG, .target = &o.baseline,
+	  .help = "Print the --router and --prefix options that describe "
+		  "what was seen, for a first setup, and exit OK." },
+};
+/* clang-format on */
+
+static const struct finding_doc findings[] = {
+    {"router", "OK", "a router and what it advertises"},
+    {"rogue_router", "CRITICAL", "a router that is not one of --router"},
+    {"router_spoofed", "CRITICAL",
+     "a --router address advertised from another MAC"},
+    {"router_mac_missing", "WARNING",
+     "a --router whose MAC is given sends no link-layer option"},
+    {"rogue_prefix", "CRITICAL", "a prefix that is not one of --prefix"},
+    {"prefix_not_64", "WARNING or CRITICAL",
+     "an autonomous prefix that is not a /64: SLAAC ignores it (CRITICAL "
+     "from an unknown router)"},
+    {"too_many_prefixes", "WARNING", "more prefixes than --max-prefixes"},
+    {"router_lifetime_zero", "WARNING",
+     "a known router stopped being a default router"},
+    {"flags_mismatch", "WARNING", "M/O flags differ from --flags"},
+    {"mtu_mismatch", "WARNING", "the MTU option differs from --mtu"},
+    {"rdnss_mismatch", "WARNING", "the DNS servers differ from --rdnss"},
+    {"ra_malformed", "WARNING or CRITICAL",
+     "RAs that do not parse (CRITICAL from an unknown sender)"},
+    {"ra_offlink", "CRITICAL",
+     "RAs with hop limit not 255, a source not link-local or code not 0"},
+    {"ra_flood", "CRITICAL", "more than --max-ras RAs"},
+    {"routers_not_examined", "WARNING", "routers beyond the table's room"},
+    {"no_ra", "CRITICAL or OK", "no RA at all (OK with --allow-none)"},
+    {"solicit_failed", "WARNING", "the Router Solicitation was not sent"},
+    {"accept_ra", "OK", "whether this host accepts RAs on IFACE"},
+    {"accept_ra_mismatch", "WARNING", "this host's setting is not --accept-ra"},
+    {"baseline", "OK", "options describing what was seen (--baseline)"},
+};
+
+static int validate(const struct std_opts *std, char *err, size_t len)
+{
+	if (!o.iface) {
+		snprintf(err, len, "-i IFACE is required");
+		return -1;
+	}
+	o.ifindex = strlen(o.iface) < IF_NAMESIZE ? if_nametoindex(o.iface) : 0;
+	if (!o.ifindex) {
+		snprintf(err, len, "-i: no interface \"%.32s\" on this host",
+			 o.iface);
+		return -1;
+	}
+	if (o.listen_ms > std->timeout_ms) {
+		snprintf(err, len, "--listen %.1f s is longer than -t %.1f s",
+			 o.listen_ms / 1000.0, std->timeout_ms / 1000.0);
+		return -1;
+	}
+	if (o.routers.n > MAX_SPECS || o.prefixes.n > MAX_SPECS ||
+	    o.rdnss.n > RA_MAX_RDNSS) {
+		snprintf(err, len, "at most %d --router, %d --prefix, %d --rdnss",
+			 MAX_SPECS, MAX_SPECS, RA_MAX_RDNSS);
+		return -1;
+	}
+	char why[160];
+	for (size_t i = 0; i < o.routers.n; i++)
+		if (ra_router_spec_parse(o.routers.v[i], &o.router[o.nrouter++],
+					 why, sizeof why)) {
+			snprintf(err, len, "--router: %s", why);
+			return -1;
+		}
+	for (size_t i = 0; i < o.prefixes.n; i++)
+		if (ra_prefix_spec_parse(o.prefixes.v[i],
+					 &o.prefix[o.nprefix++], why,
+					 sizeof why)) {
+			snprintf(err, len, "--prefix: %s", why);
+			return -1;
+		}
+	for (size_t i = 0; i < o.rdnss.n; i++)
+		if (inet_pton(AF_INET6, o.rdnss.v[i],
+			      &o.rdnss_addr[o.nrdnss++]) != 1) {
+			snprintf(err, len, "--rdnss: \"%.60s\" is not an IPv6 "
+				 "address", o.rdnss.v[i]);
+			return -1;
+		}
+	if (o.flags) {
+		o.check_flags = true;
+		if (ra_flags_parse(o.flags, &o.want_m, &o.want_o, why,
+				   sizeof why)) {
+			snprintf(err, len, "--flags: %s", why);
+			return -1;
+		}
+	}
+	o.prefix_limit = o.max_prefixes ? (size_t)o.max_prefixes : o.nprefix;
+	return 0;
+}
+
+static const struct plugin plugin = {
+    .name = "check_rogue_ra",
+    .label = "ROGUE_RA",
+    .purpose = "Lists the routers advertising on a link and flags rogue "
+	       "routers, foreign or non-/64 prefixes and hostile RAs.",
+    .description =
+	"Sends one Router Solicitation on IFACE (not with --passive) and "
+	"listens --listen seconds for Router Advertisements. Solicited RAs "
+	"arrive within half a second; a router that ignores solicitations "
+	"is seen only if it advertises on its own within --listen.\n\n"
+	"Every RA must come from this link (hop limit 255, link-local "
+	"source, code 0) and parse cleanly; RAs that hide behind "
+	"hop-by-hop, destination or fragment headers (RA-Guard evasion) "
+	"are seen like any other. Each router is named by link-local "
+	"address and MAC (from its link-layer address option) and "
+	"compared with --router; each prefix with --prefix. An "
+	"autonomous prefix that is not a /64 gives hosts no address.\n\n"
+	"The first line counts routers and prefixes and names the worst "
+	"finding; the long output has one line per router. Start with "
+	"--baseline on a healthy link to get the options that describe "
+	"it. This host's own port should have accept_ra 0 (check it with "
+	"--accept-ra no) so rogue RAs never change its routes.",
+    .usage = "-i IFACE [--router LLA[@MAC]]... [--prefix P/LEN]... "
+	     "[--listen SECONDS] [--passive] [--baseline]",
+    .examples = "check_rogue_ra -i eth0 --baseline\n"
+		"  what advertises here now, as options\n"
+		"check_rogue_ra -i eth0 --router fe80::1@02:00:00:00:00:01 "
+		"--prefix 2001:db8:1a::/64 --accept-ra no\n"
+		"  only this router and prefix; this server ignores RAs\n",
+    .std = 0,
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .findings = findings,
+    .nfindings = sizeof findings / sizeof findings[0],
+    .validate = validate,
+};
+
+/* What the window saw; judge() reads only this. */
+struct facts {
+	struct ra_seen seen;
+	double listen_s;
+	bool passive, solicited;
+	char solicit_err[160];
+	int accept_ra, forwarding; /* -1: unreadable */
+	int fd;
+	double t0;
+	struct loop loop;
+	struct ra_packet pkt;
+};
+
+/* The socket is opened before the options are read (main). */
+static int early_fd = -1;
+static char early_err[200];
+
+/* Envelope first: an RA that fails it is a finding, never data. */
+static void take(struct facts *fx, const struct ra_packet *p)
+{
+	char src[INET6_ADDRSTRLEN];
+	struct ra ra;
+	size_t at;
+	unsigned type;
+	double t = mono_now_s() - fx->t0;
+	int code = p->len >= 2 ? p->data[1] : -1;
+
+	if (p->ifindex != o.ifindex)
+		return; /* another interface */
+	addr_rfc5952(&p->src, src, sizeof src);
+	enum ra_envelope env = ra_envelope_check(p->hoplimit, &p->src, code);
+	if (env != RA_ENV_OK) {
+		vlog(2, "RA from %s: %s\n", src, ra_envelope_text(env));
+		ra_seen_offlink(&fx->seen, &p->src, env, p->hoplimit, code);
+		return;
+	}
+	enum ra_error e = p->truncated ? RA_OPT_OVERRUN
+				       : ra_parse(p->data, p->len, &ra, &at,
+						  &type);
+	if (e != RA_OK) {
+		vlog(2, "RA from %s: malformed: %s\n", src, ra_error_text(e));
+		ra_seen_malformed(&fx->seen, &p->src, e, at, type,
+				  p->truncated);
+		return;
+	}
+	vlog(2, "RA from %s at %.3f s: lifetime %u s, %zu prefixes\n", src,
+	     t, ra.lifetime_s, ra.nprefix);
+	ra_seen_ra(&fx->seen, &p->src, &ra, t);
+}
+
+static void readable(int fd, short revents, void *arg)
+{
+	struct facts *fx = arg;
+	(void)revents;
+	/* A bounded batch, so a flood cannot hold the loop past its time. */
+	for (int i = 0; i < 256; i++) {
+		int n = ra_sock_recv(fd, &fx->pkt);
+		if (n < 0)
+			vlog(1, "receive on %s failed\n", o.iface);
+		if (n <= 0)
+			return;
+		take(fx, &fx->pkt);
+	}
+}
+
+static bool never(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+static int read_sysctl(const char *name)
+{
+	char path[128], line[32];
+	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/%s", o.iface,
+		 name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char *got = fgets(line, sizeof line, f);
+	fclose(f);
+	return got ? atoi(line) : -1;
+}
+
+static void run(struct facts *fx)
+{
+	char err[200];
+
+	fx->fd = early_fd;
+	fx->passive = o.passive;
+	ra_seen_init(&fx->seen);
+	deadline_step("joining all-nodes on %s", o.iface);
+	if (ra_sock_attach(fx->fd, o.iface, o.ifindex, err, sizeof err))
+		report_die(plugin.label, STATE_UNKNOWN, "socket", "%s", err);
+	loop_init(&fx->loop);
+	if (loop_watch(&fx->loop, fx->fd, POLLIN, readable, fx))
+		report_die(plugin.label, STATE_UNKNOWN, "socket", "no memory");
+	fx->t0 = mono_now_s();
+	if (!o.passive) {
+		fx->solicited = !ra_sock_solicit(fx->fd, o.ifindex,
+						 fx->solicit_err,
+						 sizeof fx->solicit_err);
+		vlog(1, "Router Solicitation on %s: %s\n", o.iface,
+		     fx->solicited ? "sent" : fx->solicit_err);
+	}
+	deadline_step("listening for Router Advertisements on %s", o.iface);
+	loop_run(&fx->loop, never, fx, o.listen_ms);
+	fx->listen_s = mono_now_s() - fx->t0;
+	fx->accept_ra = read_sysctl("accept_ra");
+	fx->forwarding = read_sysctl("forwarding");
+}
+
+/* ---- judge(): facts + opts -> findings, states, perfdata ---------------- */
+
+static bool same_set(const struct in6_addr *a, size_t na,
+		     const struct in6_addr *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++) {
+		size_t k = 0;
+		while (k < nb && memcmp(&a[i], &b[k], sizeof *a))
+			k++;
+		if (k == nb)
+			return false;
+	}
+	for (size_t k = 0; k < nb; k++) {
+		size_t i = 0;
+		while (i < na && memcmp(&a[i], &b[k], sizeof *a))
+			i++;
+		if (i == na)
+			return false;
+	}
+	return true;
+}
+
+/* The operator's settings a known router must match. */
+static void judge_settings(const struct ra_router *rt, const char *name,
+			   const struct opts *op, struct report *r,
+			   const struct about *ab)
+{
+	const struct ra *ra = &rt->last;
+
+	if (ra->lifetime_s == 0)
+		report_add(r, STATE_WARNING, "router_lifetime_zero", ab,
+			   "%s stopped being a default router (router "
+			   "lifetime 0)",
+			   name);
+	if (op->check_flags &&
+	    (ra->managed != op->want_m || ra->other != op->want_o))
+		report_add(r, STATE_WARNING, "flags_mismatch", ab,
+			   "%s sets flags %s%s%s, expected %s", name,
+			   ra->managed ? "M" : "", ra->other ? "O" : "",
+			   ra->managed || ra->other ? "" : "none", op->flags);
+	if (op->mtu && (!ra->has_mtu || ra->mtu != (uint32_t)op->mtu)) {
+		char got[32] = "no MTU";
+		if (ra->has_mtu)
+			snprintf(got, sizeof got, "MTU %u", (unsigned)ra->mtu);
+		report_add(r, STATE_WARNING, "mtu_mismatch", ab,
+			   "%s advertises %s, expected %ld", name, got,
+			   op->mtu);
+	}
+	if (op->nrdnss &&
+	    !same_set(ra->rdnss, ra->nrdnss, op->rdnss_addr, op->nrdnss)) {
+		char got[200] = "", a[INET6_ADDRSTRLEN];
+		for (size_t i = 0; i < ra->nrdnss; i++) {
+			addr_rfc5952(&ra->rdnss[i], a, sizeof a);
+			snprintf(got + strlen(got), sizeof got - strlen(got),
+				 "%s%s", i ? " " : "", a);
+		}
+		report_add(r, STATE_WARNING, "rdnss_mismatch", ab,
+			   "%s advertises DNS servers %s, not the ones of "
+			   "--rdnss",
+			   name, got[0] ? got : "none");
+	}
+}
+
+static void judge_prefixes(const struct ra_router *rt, const char *name,
+			   bool trusted, const struct opts *op,
+			   struct report *r, const struct about *ab)
+{
+	for (size_t i = 0; i < rt->nprefix; i++) {
+		const struct ra_prefix *p = &rt->prefix[i];
+		char pt[INET6_ADDRSTRLEN + 8];
+		ra_prefix_text(&p->prefix, p->len, pt, sizeof pt);
+		enum ra_prefix_fit fit =
+		    ra_policy_prefix(op->prefix, op->nprefix, p);
+		bool not64 = p->autonomous && p->len != 64;
+		/* A wrong length of our own prefix is a configuration
+		 * mistake, reported once as such. */
+		if (fit == RA_PREFIX_FOREIGN ||
+		    (fit == RA_PREFIX_RELATED && !(not64 && trusted)))
+			report_add(r, STATE_CRITICAL, "rogue_prefix", ab,
+				   "prefix %s from %s is not allowed", pt,
+				   name);
+		if (not64)
+			report_add(r, trusted ? STATE_WARNING : STATE_CRITICAL,
+				   "prefix_not_64", ab,
+				   "%s advertises %s for autoconfiguration: "
+				   "/%u is ignored by SLAAC: hosts get no "
+				   "address",
+				   name, pt, p->len);
+	}
+}
+
+static void judge_router(const struct ra_router *rt, const struct opts *op,
+			 struct report *r)
+{
+	char name[80], lla[INET6_ADDRSTRLEN], pfx[160], more[240];
+	struct about ab = {.router = lla, .iface = op->iface};
+
+	addr_rfc5952(&rt->lla, lla, sizeof lla);
+	ra_router_name(rt, name, sizeof name);
+	ra_router_details(rt, more, sizeof more);
+	enum ra_known k = ra_policy_router(op->router, op->nrouter, rt);
+	switch (k) {
+	case RA_UNKNOWN:
+		ra_router_prefixes(rt, pfx, sizeof pfx);
+		report_add(r, STATE_CRITICAL, "rogue_router", &ab,
+			   "unknown router %s advertises %s, router lifetime "
+			   "%u s, preference %s",
+			   name, pfx, rt->last.lifetime_s,
+			   ra_pref_name(rt->last.pref));
+		break;
+	case RA_SPOOFED:
+		report_add(r, STATE_CRITICAL, "router_spoofed", &ab,
+			   "%s uses the address of a known router from "
+			   "another MAC: spoofed",
+			   name);
+		break;
+	case RA_KNOWN_NO_MAC:
+		report_add(r, STATE_WARNING, "router_mac_missing", &ab,
+			   "%s sends no link-layer address option: its MAC "
+			   "cannot be checked",
+			   name);
+		break;
+	default:
+		break;
+	}
+	bool trusted = k == RA_KNOWN || k == RA_UNCHECKED;
+	report_add(r, STATE_OK, "router", &ab, "%s: %s", name, more);
+	judge_prefixes(rt, name, trusted, op, r, &ab);
+	if (trusted || k == RA_KNOWN_NO_MAC)
+		judge_settings(rt, name, op, r, &ab);
+}
+
+static void judge_bad(const struct facts *fx, const struct opts *op,
+		      struct report *r)
+{
+	const struct ra_seen *s = &fx->seen;
+	char src[INET6_ADDRSTRLEN];
+	struct about ab = {.router = src, .iface = op->iface};
+
+	for (size_t i = 0; i < s->noffl; i++) {
+		const struct ra_bad *b = &s->offlink[i];
+		char why[60];
+		addr_rfc5952(&b->src, src, sizeof src);
+		if (b->envelope == RA_ENV_HOPLIMIT)
+			snprintf(why, sizeof why, "hop limit %d", b->hoplimit);
+		else if (b->envelope == RA_ENV_CODE)
+			snprintf(why, sizeof why, "code %d", b->code);
+		else
+			snprintf(why, sizeof why, "%s",
+				 ra_envelope_text(b->envelope));
+		report_add(r, STATE_CRITICAL, "ra_offlink", &ab,
+			   "RA with %s from %s: not from this link (%u RA%s)",
+			   why, src, b->count, b->count == 1 ? "" : "s");
+	}
+	for (size_t i = 0; i < s->nmalformed; i++) {
+		const struct ra_bad *b = &s->malformed[i];
+		char where[60] = "";
+		addr_rfc5952(&b->src, src, sizeof src);
+		bool known =
+		    ra_policy_address_known(op->router, op->nrouter, &b->src);
+		if (b->truncated)
+			snprintf(where, sizeof where, " (larger than %d bytes)",
+				 RA_PACKET_MAX);
+		else if (b->opt_type)
+			snprintf(where, sizeof where,
+				 " (option type %u at byte %zu)", b->opt_type,
+				 b->at);
+		report_add(r, known ? STATE_WARNING : STATE_CRITICAL,
+			   "ra_malformed", &ab,
+			   "%u malformed RA%s from %s%s: %s%s", b->count,
+			   b->count == 1 ? "" : "s",
+			   known ? "" : "unknown sender ", src,
+			   ra_error_text(b->error), where);
+	}
+}
+
+static void judge_host(const struct facts *fx, const struct opts *op,
+		       struct report *r)
+{
+	struct about ab = {.iface = op->iface};
+	/* The kernel's rule: 1 accepts unless forwarding, 2 always. */
+	bool accepts = fx->accept_ra == 2 ||
+		       (fx->accept_ra == 1 && fx->forwarding == 0);
+	char how[64];
+
+	if (fx->accept_ra < 0)
+		return;
+	snprintf(how, sizeof how, "accept_ra %d, forwarding %d", fx->accept_ra,
+		 fx->forwarding);
+	if (op->accept_ra == 0 && accepts)
+		report_add(r, STATE_WARNING, "accept_ra_mismatch", &ab,
+			   "this server accepts RAs on %s (%s): a rogue router "
+			   "can change its routes",
+			   op->iface, how);
+	else if (op->accept_ra == 1 && !accepts)
+		report_add(r, STATE_WARNING, "accept_ra_mismatch", &ab,
+			   "this host does not accept RAs on %s (%s): it gets "
+			   "no route or address from them",
+			   op->iface, how);
+	else
+		report_add(r, STATE_OK, "accept_ra", &ab,
+			   "this host %s RAs on %s (%s)",
+			   accepts ? "accepts" : "ignores", op->iface, how);
+}
+
+static void judge_baseline(const struct facts *fx, const struct opts *op,
+			   struct report *r)
+{
+	char line[REPORT_ITEM_LEN], a[INET6_ADDRSTRLEN], mac[20];
+	char all[REPORT_SUMMARY_LEN] = "";
+
+	for (size_t i = 0; i < fx->seen.nrouter; i++) {
+		const struct ra_router *rt = &fx->seen.router[i];
+		addr_rfc5952(&rt->lla, a, sizeof a);
+		snprintf(line, sizeof line, "--router %s", a);
+		if (rt->has_mac) {
+			ra_mac_text(rt->mac, mac, sizeof mac);
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+				 "@%s", mac);
+		}
+		for (size_t k = 0; k < rt->nprefix; k++) {
+			char p[INET6_ADDRSTRLEN + 8];
+			ra_prefix_text(&rt->prefix[k].prefix, rt->prefix[k].len,
+				       p, sizeof p);
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+				 " --prefix %s", p);
+		}
+		report_add(r, STATE_OK, "baseline",
+			   &(struct about){.router = a, .iface = op->iface},
+			   "%s", line);
+		snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s",
+			 i ? " " : "", line);
+	}
+	report_summary(r, "baseline of %s: %s", op->iface,
+		       all[0] ? all : "no router advertises here");
+}
+
+static void judge(const struct facts *fx, const struct opts *op,
+		  struct report *r)
+{
+	const struct ra_seen *s = &fx->seen;
+	struct about ab = {.iface = op->iface};
+	size_t unknown = 0, nprefix = ra_seen_prefixes(s);
+
+	if (op->baseline) {
+		judge_baseline(fx, op, r);
+		goto perf;
+	}
+	if (s->ras > (unsigned)op->max_ras)
+		report_add(r, STATE_CRITICAL, "ra_flood", &ab,
+			   "RA flood: %u RAs on %s in %.1f s (more than %ld)",
+			   s->ras, op->iface, fx->listen_s, op->max_ras);
+	if (s->ras == 0)
+		report_add(r, op->allow_none ? STATE_OK : STATE_CRITICAL,
+			   "no_ra", &ab,
+			   "no Router Advertisement on %s in %.1f s%s", op->iface,
+			   fx->listen_s,
+			   fx->passive ? " (passive: routers that advertise "
+					 "less often are missed)"
+				       : " (a Router Solicitation was sent)");
+	if (!fx->passive && !fx->solicited)
+		report_add(r, STATE_WARNING, "solicit_failed", &ab,
+			   "%s on %s: only unsolicited RAs were heard",
+			   fx->solicit_err, op->iface);
+	for (size_t i = 0; i < s->nrouter; i++) {
+		judge_router(&s->router[i], op, r);
+		enum ra_known k =
+		    ra_policy_router(op->router, op->nrouter, &s->router[i]);
+		unknown += k == RA_UNKNOWN || k == RA_SPOOFED;
+	}
+	if (s->routers_dropped)
+		report_add(r, STATE_WARNING, "routers_not_examined", &ab,
+			   "%zu more routers were not examined (room for %d)",
+			   s->routers_dropped, RA_MAX_ROUTERS);
+	if (op->prefix_limit && nprefix > op->prefix_limit)
+		report_add(r, STATE_WARNING, "too_many_prefixes", &ab,
+			   "%zu prefixes on %s, at most %zu expected: hosts "
+			   "get several",
+			   nprefix, op->iface, op->prefix_limit);
+	judge_bad(fx, op, r);
+	judge_host(fx, op, r);
+
+	/* The first line: counts, then the worst finding. */
+	enum state worst = report_state(r);
+	const char *text = "as allowed";
+	size_t others = 0;
+	for (size_t i = 0; i < r->nitems; i++) {
+		if (r->items[i].state != worst || worst == STATE_OK)
+			continue;
+		if (others++ == 0)
+			text = r->items[i].text;
+	}
+	report_summary(r, "%zu router%s, %zu prefix%s on %s: %s%s",
+		       s->nrouter + s->routers_dropped,
+		       s->nrouter + s->routers_dropped == 1 ? "" : "s", nprefix,
+		       nprefix == 1 ? "" : "es", op->iface, text,
+		       others > 1 ? " (+more)" : "");
+perf:
+	report_perf(r, &PERF("routers",
+			     (double)(s->nrouter + s->routers_dropped), ""));
+	report_perf(r, &PERF("prefixes", (double)nprefix, ""));
+	report_perf(r, &PERF("unknown_routers", (double)unknown, ""));
+	report_perf(r, &PERF("malformed", (double)s->bad_ras, ""));
+	report_perf(r, &PERF("ras", (double)s->ras, ""));
+	report_perf(r, &PERF("first_ra",
+			     s->first_ra_s < 0 ? NAN : s->first_ra_s, "s"));
+}
+
+int main(int argc, char **argv)
+{
+	static struct facts fx;
+	struct std_opts std;
+	struct report r;
+	char err[200];
+
+	/* Open, drop, then think (STYLE habit 10). */
+	early_fd = ra_sock_open(early_err, sizeof early_err);
+	if (priv_drop(err, sizeof err))
+		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s", err);
+	opt_parse(&plugin, &std, argc, argv);
+	if (early_fd < 0)
+		report_die(plugin.label, STATE_UNKNOWN, "privileges",
+			   "%s: it needs CAP_NET_RAW (as root: setcap "
+			   "cap_net_raw+ep %s)",
+			   early_err, argv[0]);
+	run(&fx);
+	report_init(&r, plugin.label);
+	judge(&fx, &o, &r);
+	report_exit(&r);
+}

@@ -1,0 +1,205 @@
+#include "check_rogue_ra.d/ra_seen.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "check_rogue_ra.d/ra_policy.h"
+
+void ra_seen_init(struct ra_seen *s)
+{
+	memset(s, 0, sizeof *s);
+	s->first_ra_s = -1;
+}
+
+static bool same_prefix(const struct ra_prefix *a, const struct ra_prefix *b)
+{
+	return a->len == b->len &&
+	       !memcmp(&a->prefix, &b->prefix, sizeof a->prefix);
+}
+
+static struct ra_router *router_slot(struct ra_seen *s,
+				     const struct in6_addr *src,
+				     const struct ra *ra)
+{
+	for (size_t i = 0; i < s->nrouter; i++) {
+		struct ra_router *r = &s->router[i];
+		if (memcmp(&r->lla, src, sizeof *src))
+			continue;
+		if (!ra->has_lladdr)
+			return r;
+		if (!r->has_mac) {
+			/* The first RA of this router had no MAC: it has
+			 * one now. */
+			r->has_mac = true;
+			memcpy(r->mac, ra->lladdr, 6);
+			return r;
+		}
+		if (!memcmp(r->mac, ra->lladdr, 6))
+			return r;
+	}
+	if (s->nrouter == RA_MAX_ROUTERS) {
+		s->routers_dropped++;
+		return NULL;
+	}
+	struct ra_router *r = &s->router[s->nrouter++];
+	memset(r, 0, sizeof *r);
+	r->lla = *src;
+	r->has_mac = ra->has_lladdr;
+	memcpy(r->mac, ra->lladdr, 6);
+	return r;
+}
+
+void ra_seen_ra(struct ra_seen *s, const struct in6_addr *src,
+		const struct ra *ra, double t_s)
+{
+	s->ras++;
+	if (s->first_ra_s < 0)
+		s->first_ra_s = t_s;
+	struct ra_router *r = router_slot(s, src, ra);
+	if (!r)
+		return;
+	if (r->count == 0)
+		r->first_s = t_s;
+	r->count++;
+	r->last = *ra;
+	for (size_t i = 0; i < ra->nprefix; i++) {
+		size_t k = 0;
+		while (k < r->nprefix && !same_prefix(&r->prefix[k], &ra->prefix[i]))
+			k++;
+		if (k < r->nprefix)
+			r->prefix[k] = ra->prefix[i];
+		else if (r->nprefix < RA_MAX_PREFIXES)
+			r->prefix[r->nprefix++] = ra->prefix[i];
+	}
+}
+
+static struct ra_bad *bad_slot(struct ra_bad *t, size_t *n, size_t *dropped,
+			       const struct in6_addr *src)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!memcmp(&t[i].src, src, sizeof *src))
+			return &t[i];
+	if (*n == RA_MAX_BAD) {
+		(*dropped)++;
+		return NULL;
+	}
+	struct ra_bad *b = &t[(*n)++];
+	memset(b, 0, sizeof *b);
+	b->src = *src;
+	return b;
+}
+
+void ra_seen_malformed(struct ra_seen *s, const struct in6_addr *src,
+		       enum ra_error e, size_t at, unsigned opt_type,
+		       bool truncated)
+{
+	s->ras++;
+	s->bad_ras++;
+	struct ra_bad *b =
+	    bad_slot(s->malformed, &s->nmalformed, &s->malformed_dropped, src);
+	if (!b)
+		return;
+	if (b->count++ == 0) {
+		b->error = e;
+		b->at = at;
+		b->opt_type = opt_type;
+		b->truncated = truncated;
+	}
+}
+
+void ra_seen_offlink(struct ra_seen *s, const struct in6_addr *src,
+		     enum ra_envelope why, int hoplimit, int code)
+{
+	s->ras++;
+	s->offl_ras++;
+	struct ra_bad *b =
+	    bad_slot(s->offlink, &s->noffl, &s->offlink_dropped, src);
+	if (!b)
+		return;
+	if (b->count++ == 0) {
+		b->envelope = why;
+		b->hoplimit = hoplimit;
+		b->code = code;
+	}
+}
+
+size_t ra_seen_prefixes(const struct ra_seen *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->nrouter; i++)
+		for (size_t k = 0; k < s->router[i].nprefix; k++) {
+			bool earlier = false;
+			for (size_t j = 0; j < i && !earlier; j++)
+				for (size_t m = 0; m < s->router[j].nprefix; m++)
+					if (same_prefix(&s->router[j].prefix[m],
+							&s->router[i].prefix[k]))
+						earlier = true;
+			if (!earlier)
+				n++;
+		}
+	return n;
+}
+
+/* Appends to buf without ever overrunning it. */
+static void add(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t have = strlen(buf);
+	va_list ap;
+
+	if (have + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + have, len - have, fmt, ap);
+	va_end(ap);
+}
+
+void ra_router_name(const struct ra_router *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN], mac[20] = "no MAC advertised";
+
+	addr_rfc5952(&r->lla, a, sizeof a);
+	if (r->has_mac)
+		ra_mac_text(r->mac, mac, sizeof mac);
+	snprintf(buf, len, "%s (%s)", a, mac);
+}
+
+void ra_router_prefixes(const struct ra_router *r, char *buf, size_t len)
+{
+	char p[INET6_ADDRSTRLEN + 8];
+
+	buf[0] = '\0';
+	if (r->nprefix == 0)
+		add(buf, len, "no prefix");
+	for (size_t i = 0; i < r->nprefix; i++) {
+		ra_prefix_text(&r->prefix[i].prefix, r->prefix[i].len, p,
+			       sizeof p);
+		add(buf, len, "%s%s", i ? ", " : "", p);
+	}
+}
+
+void ra_router_details(const struct ra_router *r, char *buf, size_t len)
+{
+	const struct ra *ra = &r->last;
+	char a[INET6_ADDRSTRLEN], pfx[160];
+
+	buf[0] = '\0';
+	add(buf, len, "flags %s%s%s", ra->managed ? "M" : "",
+	    ra->other ? "O" : "", ra->managed || ra->other ? "" : "none");
+	add(buf, len, ", router lifetime %u s, preference %s", ra->lifetime_s,
+	    ra_pref_name(ra->pref));
+	ra_router_prefixes(r, pfx, sizeof pfx);
+	add(buf, len, ", prefixes %s", pfx);
+	if (ra->has_mtu)
+		add(buf, len, ", MTU %u", (unsigned)ra->mtu);
+	for (size_t i = 0; i < ra->nrdnss; i++) {
+		addr_rfc5952(&ra->rdnss[i], a, sizeof a);
+		add(buf, len, "%s%s", i ? " " : ", RDNSS ", a);
+	}
+	if (ra->dnssl[0])
+		add(buf, len, ", DNSSL %s", ra->dnssl);
+	add(buf, len, ", %u RA%s", r->count, r->count == 1 ? "" : "s");
+}
