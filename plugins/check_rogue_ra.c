@@ -39,30 +39,21 @@
 #include "check_rogue_ra.d/ra_policy.h"
 #include "check_rogue_ra.d/ra_seen.h"
 #include "check_rogue_ra.d/ra_sock.h"
-
-#define MAX_SPECS  16
-#define ACCEPT_ANY (-1)
+#include "check_rogue_ra.d/ra_verdict.h"
 
 static struct opts {
 	const char *iface, *flags;
 	long listen_ms, max_prefixes, mtu, max_ras;
 	bool passive, baseline, allow_none;
-	int accept_ra; /* 1 yes, 0 no, ACCEPT_ANY: not checked */
+	int accept_ra; /* 1 yes, 0 no, -1: not checked */
 	struct opt_list routers, prefixes, rdnss;
 	/* Derived in validate(). */
 	unsigned ifindex;
-	struct ra_router_spec router[MAX_SPECS];
-	size_t nrouter;
-	struct ra_prefix_spec prefix[MAX_SPECS];
-	size_t nprefix;
-	struct in6_addr rdnss_addr[RA_MAX_RDNSS];
-	size_t nrdnss;
-	bool check_flags, want_m, want_o;
-	size_t prefix_limit; /* 0: none */
+	struct ra_rules rules;
 } o = {
     .listen_ms = 2000,
     .max_ras = 100,
-    .accept_ra = ACCEPT_ANY,
+    .accept_ra = -1,
 };
 
 /* The option table is aligned by hand: one option, one block. */
@@ -156,11 +147,15 @@ static const struct finding_doc findings[] = {
 
 static int validate(const struct std_opts *std, char *err, size_t len)
 {
+	struct ra_rules *ru = &o.rules;
+	char why[160];
+
 	if (!o.iface) {
 		snprintf(err, len, "-i IFACE is required");
 		return -1;
 	}
-	o.ifindex = strlen(o.iface) < IF_NAMESIZE ? if_nametoindex(o.iface) : 0;
+	if (strlen(o.iface) < IF_NAMESIZE)
+		o.ifindex = if_nametoindex(o.iface);
 	if (!o.ifindex) {
 		snprintf(err, len, "-i: no interface \"%.32s\" on this host",
 			 o.iface);
@@ -171,42 +166,46 @@ static int validate(const struct std_opts *std, char *err, size_t len)
 			 o.listen_ms / 1000.0, std->timeout_ms / 1000.0);
 		return -1;
 	}
-	if (o.routers.n > MAX_SPECS || o.prefixes.n > MAX_SPECS ||
+	if (o.routers.n > RA_MAX_SPECS || o.prefixes.n > RA_MAX_SPECS ||
 	    o.rdnss.n > RA_MAX_RDNSS) {
-		snprintf(err, len, "at most %d --router, %d --prefix, %d --rdnss",
-			 MAX_SPECS, MAX_SPECS, RA_MAX_RDNSS);
+		snprintf(err, len,
+			 "at most %d --router, %d --prefix, %d --rdnss",
+			 RA_MAX_SPECS, RA_MAX_SPECS, RA_MAX_RDNSS);
 		return -1;
 	}
-	char why[160];
 	for (size_t i = 0; i < o.routers.n; i++)
-		if (ra_router_spec_parse(o.routers.v[i], &o.router[o.nrouter++],
-					 why, sizeof why)) {
+		if (ra_router_spec_parse(o.routers.v[i],
+					 &ru->router[ru->nrouter++], why,
+					 sizeof why)) {
 			snprintf(err, len, "--router: %s", why);
 			return -1;
 		}
 	for (size_t i = 0; i < o.prefixes.n; i++)
 		if (ra_prefix_spec_parse(o.prefixes.v[i],
-					 &o.prefix[o.nprefix++], why,
+					 &ru->prefix[ru->nprefix++], why,
 					 sizeof why)) {
 			snprintf(err, len, "--prefix: %s", why);
 			return -1;
 		}
 	for (size_t i = 0; i < o.rdnss.n; i++)
 		if (inet_pton(AF_INET6, o.rdnss.v[i],
-			      &o.rdnss_addr[o.nrdnss++]) != 1) {
-			snprintf(err, len, "--rdnss: \"%.60s\" is not an IPv6 "
-				 "address", o.rdnss.v[i]);
+			      &ru->rdnss[ru->nrdnss++]) != 1) {
+			snprintf(err, len,
+				 "--rdnss: \"%.60s\" is not an IPv6 address",
+				 o.rdnss.v[i]);
 			return -1;
 		}
-	if (o.flags) {
-		o.check_flags = true;
-		if (ra_flags_parse(o.flags, &o.want_m, &o.want_o, why,
-				   sizeof why)) {
-			snprintf(err, len, "--flags: %s", why);
-			return -1;
-		}
+	if (o.flags && ra_flags_parse(o.flags, &ru->want_m, &ru->want_o, why,
+				      sizeof why)) {
+		snprintf(err, len, "--flags: %s", why);
+		return -1;
 	}
-	o.prefix_limit = o.max_prefixes ? (size_t)o.max_prefixes : o.nprefix;
+	ru->iface = o.iface;
+	ru->flags = o.flags;
+	ru->mtu = o.mtu;
+	ru->accept_ra = o.accept_ra;
+	ru->prefix_limit =
+	    o.max_prefixes ? (size_t)o.max_prefixes : ru->nprefix;
 	return 0;
 }
 
@@ -283,17 +282,17 @@ static void take(struct facts *fx, const struct ra_packet *p)
 		ra_seen_offlink(&fx->seen, &p->src, env, p->hoplimit, code);
 		return;
 	}
-	enum ra_error e = p->truncated ? RA_OPT_OVERRUN
-				       : ra_parse(p->data, p->len, &ra, &at,
-						  &type);
+	enum ra_error e = p->truncated
+			      ? RA_OPT_OVERRUN
+			      : ra_parse(p->data, p->len, &ra, &at, &type);
 	if (e != RA_OK) {
 		vlog(2, "RA from %s: malformed: %s\n", src, ra_error_text(e));
 		ra_seen_malformed(&fx->seen, &p->src, e, at, type,
 				  p->truncated);
 		return;
 	}
-	vlog(2, "RA from %s at %.3f s: lifetime %u s, %zu prefixes\n", src,
-	     t, ra.lifetime_s, ra.nprefix);
+	vlog(2, "RA from %s at %.3f s: lifetime %u s, %zu prefixes\n", src, t,
+	     ra.lifetime_s, ra.nprefix);
 	ra_seen_ra(&fx->seen, &p->src, &ra, t);
 }
 
@@ -346,9 +345,8 @@ static void run(struct facts *fx)
 		report_die(plugin.label, STATE_UNKNOWN, "socket", "no memory");
 	fx->t0 = mono_now_s();
 	if (!o.passive) {
-		fx->solicited = !ra_sock_solicit(fx->fd, o.ifindex,
-						 fx->solicit_err,
-						 sizeof fx->solicit_err);
+		fx->solicited = !ra_sock_solicit(
+		    fx->fd, o.ifindex, fx->solicit_err, sizeof fx->solicit_err);
 		vlog(1, "Router Solicitation on %s: %s\n", o.iface,
 		     fx->solicited ? "sent" : fx->solicit_err);
 	}
@@ -359,312 +357,89 @@ static void run(struct facts *fx)
 	fx->forwarding = read_sysctl("forwarding");
 }
 
-/* ---- judge(): facts + opts -> findings, states, perfdata ---------------- */
+/* ---- judge(): facts + opts -> findings, states, perfdata; the verdicts
+ * on one router, on hostile RAs and on this host are in ra_verdict. */
 
-static bool same_set(const struct in6_addr *a, size_t na,
-		     const struct in6_addr *b, size_t nb)
+/* The first line counts routers and prefixes, then names the worst
+ * finding and how many others are not OK. */
+static void summary(struct report *r, size_t nrouter, size_t nprefix,
+		    const char *iface)
 {
-	for (size_t i = 0; i < na; i++) {
-		size_t k = 0;
-		while (k < nb && memcmp(&a[i], &b[k], sizeof *a))
-			k++;
-		if (k == nb)
-			return false;
+	enum state worst = report_state(r);
+	const char *text = NULL;
+	size_t bad = 0;
+	char more[32] = "";
+
+	for (size_t i = 0; i < r->nitems; i++) {
+		const struct report_item *it = &r->items[i];
+		if (it->state == STATE_OK)
+			continue;
+		bad++;
+		if (!text && it->state == worst)
+			text = it->text;
 	}
-	for (size_t k = 0; k < nb; k++) {
-		size_t i = 0;
-		while (i < na && memcmp(&a[i], &b[k], sizeof *a))
-			i++;
-		if (i == na)
-			return false;
-	}
-	return true;
-}
-
-/* The operator's settings a known router must match. */
-static void judge_settings(const struct ra_router *rt, const char *name,
-			   const struct opts *op, struct report *r,
-			   const struct about *ab)
-{
-	const struct ra *ra = &rt->last;
-
-	if (ra->lifetime_s == 0)
-		report_add(r, STATE_WARNING, "router_lifetime_zero", ab,
-			   "%s stopped being a default router (router "
-			   "lifetime 0)",
-			   name);
-	if (op->check_flags &&
-	    (ra->managed != op->want_m || ra->other != op->want_o))
-		report_add(r, STATE_WARNING, "flags_mismatch", ab,
-			   "%s sets flags %s%s%s, expected %s", name,
-			   ra->managed ? "M" : "", ra->other ? "O" : "",
-			   ra->managed || ra->other ? "" : "none", op->flags);
-	if (op->mtu && (!ra->has_mtu || ra->mtu != (uint32_t)op->mtu)) {
-		char got[32] = "no MTU";
-		if (ra->has_mtu)
-			snprintf(got, sizeof got, "MTU %u", (unsigned)ra->mtu);
-		report_add(r, STATE_WARNING, "mtu_mismatch", ab,
-			   "%s advertises %s, expected %ld", name, got,
-			   op->mtu);
-	}
-	if (op->nrdnss &&
-	    !same_set(ra->rdnss, ra->nrdnss, op->rdnss_addr, op->nrdnss)) {
-		char got[200] = "", a[INET6_ADDRSTRLEN];
-		for (size_t i = 0; i < ra->nrdnss; i++) {
-			addr_rfc5952(&ra->rdnss[i], a, sizeof a);
-			snprintf(got + strlen(got), sizeof got - strlen(got),
-				 "%s%s", i ? " " : "", a);
-		}
-		report_add(r, STATE_WARNING, "rdnss_mismatch", ab,
-			   "%s advertises DNS servers %s, not the ones of "
-			   "--rdnss",
-			   name, got[0] ? got : "none");
-	}
-}
-
-static void judge_prefixes(const struct ra_router *rt, const char *name,
-			   bool trusted, const struct opts *op,
-			   struct report *r, const struct about *ab)
-{
-	for (size_t i = 0; i < rt->nprefix; i++) {
-		const struct ra_prefix *p = &rt->prefix[i];
-		char pt[INET6_ADDRSTRLEN + 8];
-		ra_prefix_text(&p->prefix, p->len, pt, sizeof pt);
-		enum ra_prefix_fit fit =
-		    ra_policy_prefix(op->prefix, op->nprefix, p);
-		bool not64 = p->autonomous && p->len != 64;
-		/* A wrong length of our own prefix is a configuration
-		 * mistake, reported once as such. */
-		if (fit == RA_PREFIX_FOREIGN ||
-		    (fit == RA_PREFIX_RELATED && !(not64 && trusted)))
-			report_add(r, STATE_CRITICAL, "rogue_prefix", ab,
-				   "prefix %s from %s is not allowed", pt,
-				   name);
-		if (not64)
-			report_add(r, trusted ? STATE_WARNING : STATE_CRITICAL,
-				   "prefix_not_64", ab,
-				   "%s advertises %s for autoconfiguration: "
-				   "/%u is ignored by SLAAC: hosts get no "
-				   "address",
-				   name, pt, p->len);
-	}
-}
-
-static void judge_router(const struct ra_router *rt, const struct opts *op,
-			 struct report *r)
-{
-	char name[80], lla[INET6_ADDRSTRLEN], pfx[160], more[240];
-	struct about ab = {.router = lla, .iface = op->iface};
-
-	addr_rfc5952(&rt->lla, lla, sizeof lla);
-	ra_router_name(rt, name, sizeof name);
-	ra_router_details(rt, more, sizeof more);
-	enum ra_known k = ra_policy_router(op->router, op->nrouter, rt);
-	switch (k) {
-	case RA_UNKNOWN:
-		ra_router_prefixes(rt, pfx, sizeof pfx);
-		report_add(r, STATE_CRITICAL, "rogue_router", &ab,
-			   "unknown router %s advertises %s, router lifetime "
-			   "%u s, preference %s",
-			   name, pfx, rt->last.lifetime_s,
-			   ra_pref_name(rt->last.pref));
-		break;
-	case RA_SPOOFED:
-		report_add(r, STATE_CRITICAL, "router_spoofed", &ab,
-			   "%s uses the address of a known router from "
-			   "another MAC: spoofed",
-			   name);
-		break;
-	case RA_KNOWN_NO_MAC:
-		report_add(r, STATE_WARNING, "router_mac_missing", &ab,
-			   "%s sends no link-layer address option: its MAC "
-			   "cannot be checked",
-			   name);
-		break;
-	default:
-		break;
-	}
-	bool trusted = k == RA_KNOWN || k == RA_UNCHECKED;
-	report_add(r, STATE_OK, "router", &ab, "%s: %s", name, more);
-	judge_prefixes(rt, name, trusted, op, r, &ab);
-	if (trusted || k == RA_KNOWN_NO_MAC)
-		judge_settings(rt, name, op, r, &ab);
-}
-
-static void judge_bad(const struct facts *fx, const struct opts *op,
-		      struct report *r)
-{
-	const struct ra_seen *s = &fx->seen;
-	char src[INET6_ADDRSTRLEN];
-	struct about ab = {.router = src, .iface = op->iface};
-
-	for (size_t i = 0; i < s->noffl; i++) {
-		const struct ra_bad *b = &s->offlink[i];
-		char why[60];
-		addr_rfc5952(&b->src, src, sizeof src);
-		if (b->envelope == RA_ENV_HOPLIMIT)
-			snprintf(why, sizeof why, "hop limit %d", b->hoplimit);
-		else if (b->envelope == RA_ENV_CODE)
-			snprintf(why, sizeof why, "code %d", b->code);
-		else
-			snprintf(why, sizeof why, "%s",
-				 ra_envelope_text(b->envelope));
-		report_add(r, STATE_CRITICAL, "ra_offlink", &ab,
-			   "RA with %s from %s: not from this link (%u RA%s)",
-			   why, src, b->count, b->count == 1 ? "" : "s");
-	}
-	for (size_t i = 0; i < s->nmalformed; i++) {
-		const struct ra_bad *b = &s->malformed[i];
-		char where[60] = "";
-		addr_rfc5952(&b->src, src, sizeof src);
-		bool known =
-		    ra_policy_address_known(op->router, op->nrouter, &b->src);
-		if (b->truncated)
-			snprintf(where, sizeof where, " (larger than %d bytes)",
-				 RA_PACKET_MAX);
-		else if (b->opt_type)
-			snprintf(where, sizeof where,
-				 " (option type %u at byte %zu)", b->opt_type,
-				 b->at);
-		report_add(r, known ? STATE_WARNING : STATE_CRITICAL,
-			   "ra_malformed", &ab,
-			   "%u malformed RA%s from %s%s: %s%s", b->count,
-			   b->count == 1 ? "" : "s",
-			   known ? "" : "unknown sender ", src,
-			   ra_error_text(b->error), where);
-	}
-}
-
-static void judge_host(const struct facts *fx, const struct opts *op,
-		       struct report *r)
-{
-	struct about ab = {.iface = op->iface};
-	/* The kernel's rule: 1 accepts unless forwarding, 2 always. */
-	bool accepts = fx->accept_ra == 2 ||
-		       (fx->accept_ra == 1 && fx->forwarding == 0);
-	char how[64];
-
-	if (fx->accept_ra < 0)
-		return;
-	snprintf(how, sizeof how, "accept_ra %d, forwarding %d", fx->accept_ra,
-		 fx->forwarding);
-	if (op->accept_ra == 0 && accepts)
-		report_add(r, STATE_WARNING, "accept_ra_mismatch", &ab,
-			   "this server accepts RAs on %s (%s): a rogue router "
-			   "can change its routes",
-			   op->iface, how);
-	else if (op->accept_ra == 1 && !accepts)
-		report_add(r, STATE_WARNING, "accept_ra_mismatch", &ab,
-			   "this host does not accept RAs on %s (%s): it gets "
-			   "no route or address from them",
-			   op->iface, how);
-	else
-		report_add(r, STATE_OK, "accept_ra", &ab,
-			   "this host %s RAs on %s (%s)",
-			   accepts ? "accepts" : "ignores", op->iface, how);
-}
-
-static void judge_baseline(const struct facts *fx, const struct opts *op,
-			   struct report *r)
-{
-	char line[REPORT_ITEM_LEN], a[INET6_ADDRSTRLEN], mac[20];
-	char all[REPORT_SUMMARY_LEN] = "";
-
-	for (size_t i = 0; i < fx->seen.nrouter; i++) {
-		const struct ra_router *rt = &fx->seen.router[i];
-		addr_rfc5952(&rt->lla, a, sizeof a);
-		snprintf(line, sizeof line, "--router %s", a);
-		if (rt->has_mac) {
-			ra_mac_text(rt->mac, mac, sizeof mac);
-			snprintf(line + strlen(line), sizeof line - strlen(line),
-				 "@%s", mac);
-		}
-		for (size_t k = 0; k < rt->nprefix; k++) {
-			char p[INET6_ADDRSTRLEN + 8];
-			ra_prefix_text(&rt->prefix[k].prefix, rt->prefix[k].len,
-				       p, sizeof p);
-			snprintf(line + strlen(line), sizeof line - strlen(line),
-				 " --prefix %s", p);
-		}
-		report_add(r, STATE_OK, "baseline",
-			   &(struct about){.router = a, .iface = op->iface},
-			   "%s", line);
-		snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s",
-			 i ? " " : "", line);
-	}
-	report_summary(r, "baseline of %s: %s", op->iface,
-		       all[0] ? all : "no router advertises here");
+	if (!text)
+		text = "as allowed";
+	if (bad > 1)
+		snprintf(more, sizeof more, " (+%zu more)", bad - 1);
+	report_summary(r, "%zu router%s, %zu prefix%s on %s: %s%s", nrouter,
+		       nrouter == 1 ? "" : "s", nprefix,
+		       nprefix == 1 ? "" : "es", iface, text, more);
 }
 
 static void judge(const struct facts *fx, const struct opts *op,
 		  struct report *r)
 {
 	const struct ra_seen *s = &fx->seen;
+	const struct ra_rules *ru = &op->rules;
 	struct about ab = {.iface = op->iface};
 	size_t unknown = 0, nprefix = ra_seen_prefixes(s);
+	size_t nrouter = s->nrouter + s->routers_dropped;
 
-	if (op->baseline) {
-		judge_baseline(fx, op, r);
-		goto perf;
-	}
-	if (s->ras > (unsigned)op->max_ras)
+	if (op->baseline)
+		ra_verdict_baseline(s, ru, r);
+	if (!op->baseline && s->ras > (unsigned)op->max_ras)
 		report_add(r, STATE_CRITICAL, "ra_flood", &ab,
 			   "RA flood: %u RAs on %s in %.1f s (more than %ld)",
 			   s->ras, op->iface, fx->listen_s, op->max_ras);
-	if (s->ras == 0)
+	if (!op->baseline && s->ras == 0)
 		report_add(r, op->allow_none ? STATE_OK : STATE_CRITICAL,
 			   "no_ra", &ab,
-			   "no Router Advertisement on %s in %.1f s%s", op->iface,
-			   fx->listen_s,
-			   fx->passive ? " (passive: routers that advertise "
-					 "less often are missed)"
-				       : " (a Router Solicitation was sent)");
-	if (!fx->passive && !fx->solicited)
+			   "no Router Advertisement on %s in %.1f s (%s)",
+			   op->iface, fx->listen_s,
+			   fx->passive ? "passive: routers that advertise less "
+					 "often are missed"
+				       : "a Router Solicitation was sent");
+	if (!op->baseline && !fx->passive && !fx->solicited)
 		report_add(r, STATE_WARNING, "solicit_failed", &ab,
 			   "%s on %s: only unsolicited RAs were heard",
 			   fx->solicit_err, op->iface);
-	for (size_t i = 0; i < s->nrouter; i++) {
-		judge_router(&s->router[i], op, r);
-		enum ra_known k =
-		    ra_policy_router(op->router, op->nrouter, &s->router[i]);
-		unknown += k == RA_UNKNOWN || k == RA_SPOOFED;
+	for (size_t i = 0; i < s->nrouter && !op->baseline; i++) {
+		enum ra_known k = ra_verdict_router(&s->router[i], ru, r);
+		if (k == RA_UNKNOWN || k == RA_SPOOFED)
+			unknown++;
 	}
-	if (s->routers_dropped)
+	if (!op->baseline && s->routers_dropped)
 		report_add(r, STATE_WARNING, "routers_not_examined", &ab,
 			   "%zu more routers were not examined (room for %d)",
 			   s->routers_dropped, RA_MAX_ROUTERS);
-	if (op->prefix_limit && nprefix > op->prefix_limit)
+	if (!op->baseline && ru->prefix_limit && nprefix > ru->prefix_limit)
 		report_add(r, STATE_WARNING, "too_many_prefixes", &ab,
 			   "%zu prefixes on %s, at most %zu expected: hosts "
 			   "get several",
-			   nprefix, op->iface, op->prefix_limit);
-	judge_bad(fx, op, r);
-	judge_host(fx, op, r);
-
-	/* The first line: counts, then the worst finding. */
-	enum state worst = report_state(r);
-	const char *text = "as allowed";
-	size_t others = 0;
-	for (size_t i = 0; i < r->nitems; i++) {
-		if (r->items[i].state != worst || worst == STATE_OK)
-			continue;
-		if (others++ == 0)
-			text = r->items[i].text;
+			   nprefix, op->iface, ru->prefix_limit);
+	if (!op->baseline) {
+		ra_verdict_bad(s, ru, r);
+		ra_verdict_host(fx->accept_ra, fx->forwarding, ru, r);
+		summary(r, nrouter, nprefix, op->iface);
 	}
-	report_summary(r, "%zu router%s, %zu prefix%s on %s: %s%s",
-		       s->nrouter + s->routers_dropped,
-		       s->nrouter + s->routers_dropped == 1 ? "" : "s", nprefix,
-		       nprefix == 1 ? "" : "es", op->iface, text,
-		       others > 1 ? " (+more)" : "");
-perf:
-	report_perf(r, &PERF("routers",
-			     (double)(s->nrouter + s->routers_dropped), ""));
+	report_perf(r, &PERF("routers", (double)nrouter, ""));
 	report_perf(r, &PERF("prefixes", (double)nprefix, ""));
 	report_perf(r, &PERF("unknown_routers", (double)unknown, ""));
 	report_perf(r, &PERF("malformed", (double)s->bad_ras, ""));
 	report_perf(r, &PERF("ras", (double)s->ras, ""));
-	report_perf(r, &PERF("first_ra",
-			     s->first_ra_s < 0 ? NAN : s->first_ra_s, "s"));
+	report_perf(
+	    r, &PERF("first_ra", s->first_ra_s < 0 ? NAN : s->first_ra_s, "s"));
 }
 
 int main(int argc, char **argv)
@@ -677,7 +452,8 @@ int main(int argc, char **argv)
 	/* Open, drop, then think (STYLE habit 10). */
 	early_fd = ra_sock_open(early_err, sizeof early_err);
 	if (priv_drop(err, sizeof err))
-		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s", err);
+		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s",
+			   err);
 	opt_parse(&plugin, &std, argc, argv);
 	if (early_fd < 0)
 		report_die(plugin.label, STATE_UNKNOWN, "privileges",

@@ -133,10 +133,9 @@ static enum ra_error opt_dnssl(struct buf *o, unsigned units, struct ra *ra)
 			name[n++] = '.';
 		for (unsigned i = 0; i < l; i++) {
 			uint8_t c = buf_u8(o);
-			bool plain = (c >= 'a' && c <= 'z') ||
-				     (c >= 'A' && c <= 'Z') ||
-				     (c >= '0' && c <= '9') || c == '-' ||
-				     c == '_';
+			bool plain =
+			    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c == '_';
 			name[n++] = plain ? (char)c : '?';
 		}
 	}
@@ -176,8 +175,8 @@ static enum ra_error opt_one(unsigned type, unsigned units, struct buf *o,
 	}
 }
 
-static enum ra_error parse(struct buf *b, struct ra *ra, size_t len,
-			   size_t *at, unsigned *opt_type)
+static enum ra_error parse(struct buf *b, struct ra *ra, size_t len, size_t *at,
+			   unsigned *opt_type)
 {
 	if (buf_left(b) < RA_HEADER_LEN)
 		return RA_SHORT;
@@ -221,8 +220,8 @@ static enum ra_error parse(struct buf *b, struct ra *ra, size_t len,
 	return RA_OK;
 }
 
-enum ra_error ra_parse(const uint8_t *p, size_t len, struct ra *ra,
-		       size_t *at, unsigned *opt_type)
+enum ra_error ra_parse(const uint8_t *p, size_t len, struct ra *ra, size_t *at,
+		       unsigned *opt_type)
 {
 	struct buf b;
 	size_t at_ = 0;

@@ -70,19 +70,19 @@ enum ra_error {
 /* Parses the ICMPv6 message p[0..len) (from its type byte). On RA_OK *ra
  * holds it; otherwise *ra is zeroed, *at (if not NULL) is the offset of
  * the offending option and *opt_type its type (0 when none). */
-enum ra_error ra_parse(const uint8_t *p, size_t len, struct ra *ra,
-		       size_t *at, unsigned *opt_type);
+enum ra_error ra_parse(const uint8_t *p, size_t len, struct ra *ra, size_t *at,
+		       unsigned *opt_type);
 
 /* "zero-length option", ... for a finding's text. */
 const char *ra_error_text(enum ra_error e);
 
 enum ra_envelope {
 	RA_ENV_OK = 0,
-	RA_ENV_NO_HOPLIMIT,	/* no hop limit control message of the right
-				   length */
-	RA_ENV_HOPLIMIT,	/* hop limit not 255: routed from elsewhere */
-	RA_ENV_NOT_LINK_LOCAL,	/* source is not fe80::/10 */
-	RA_ENV_CODE,		/* ICMPv6 code not 0 */
+	RA_ENV_NO_HOPLIMIT,    /* no hop limit control message of the right
+				  length */
+	RA_ENV_HOPLIMIT,       /* hop limit not 255: routed from elsewhere */
+	RA_ENV_NOT_LINK_LOCAL, /* source is not fe80::/10 */
+	RA_ENV_CODE,	       /* ICMPv6 code not 0 */
 };
 
 /* RFC 4861 6.1.2: hoplimit is -1 when the control message was missing or

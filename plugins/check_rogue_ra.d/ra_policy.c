@@ -12,8 +12,8 @@ static bool is_link_local(const struct in6_addr *a)
 	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
 }
 
-int ra_router_spec_parse(const char *text, struct ra_router_spec *s,
-			 char *err, size_t errlen)
+int ra_router_spec_parse(const char *text, struct ra_router_spec *s, char *err,
+			 size_t errlen)
 {
 	char addr[INET6_ADDRSTRLEN + 1];
 	const char *at = strchr(text, '@');
@@ -50,8 +50,8 @@ int ra_router_spec_parse(const char *text, struct ra_router_spec *s,
 	return 0;
 }
 
-int ra_prefix_spec_parse(const char *text, struct ra_prefix_spec *s,
-			 char *err, size_t errlen)
+int ra_prefix_spec_parse(const char *text, struct ra_prefix_spec *s, char *err,
+			 size_t errlen)
 {
 	char addr[INET6_ADDRSTRLEN + 1];
 	const char *slash = strchr(text, '/');
@@ -61,7 +61,8 @@ int ra_prefix_spec_parse(const char *text, struct ra_prefix_spec *s,
 	memset(s, 0, sizeof *s);
 	if (!slash || (size_t)(slash - text) >= sizeof addr) {
 		snprintf(err, errlen,
-			 "\"%.60s\" is not a prefix like 2001:db8:1::/64", text);
+			 "\"%.60s\" is not a prefix like 2001:db8:1::/64",
+			 text);
 		return -1;
 	}
 	memcpy(addr, text, (size_t)(slash - text));
@@ -69,7 +70,8 @@ int ra_prefix_spec_parse(const char *text, struct ra_prefix_spec *s,
 	if (inet_pton(AF_INET6, addr, &s->prefix) != 1 ||
 	    num_long(slash + 1, 0, 128, &len, why, sizeof why)) {
 		snprintf(err, errlen,
-			 "\"%.60s\" is not a prefix like 2001:db8:1::/64", text);
+			 "\"%.60s\" is not a prefix like 2001:db8:1::/64",
+			 text);
 		return -1;
 	}
 	s->len = (unsigned)len;
@@ -104,9 +106,10 @@ int ra_flags_parse(const char *text, bool *managed, bool *other, char *err,
 }
 
 enum ra_known ra_policy_router(const struct ra_router_spec *specs, size_t n,
-			       const struct ra_router *r)
+			       const struct ra_router *r,
+			       const struct ra_router_spec **spec)
 {
-	bool address_known = false;
+	const struct ra_router_spec *same_address = NULL;
 
 	if (n == 0)
 		return RA_UNCHECKED;
@@ -114,15 +117,17 @@ enum ra_known ra_policy_router(const struct ra_router_spec *specs, size_t n,
 		const struct ra_router_spec *s = &specs[i];
 		if (memcmp(&s->lla, &r->lla, sizeof r->lla))
 			continue;
-		address_known = true;
-		if (!s->has_mac)
-			return RA_KNOWN;
-		if (r->has_mac && !memcmp(s->mac, r->mac, 6))
+		if (spec)
+			*spec = s;
+		if (!s->has_mac || (r->has_mac && !memcmp(s->mac, r->mac, 6)))
 			return RA_KNOWN;
 		if (!r->has_mac)
 			return RA_KNOWN_NO_MAC;
+		same_address = s;
 	}
-	return address_known ? RA_SPOOFED : RA_UNKNOWN;
+	if (spec)
+		*spec = same_address;
+	return same_address ? RA_SPOOFED : RA_UNKNOWN;
 }
 
 bool ra_policy_address_known(const struct ra_router_spec *specs, size_t n,

@@ -19,9 +19,8 @@ static bool same_prefix(const struct ra_prefix *a, const struct ra_prefix *b)
 	       !memcmp(&a->prefix, &b->prefix, sizeof a->prefix);
 }
 
-static struct ra_router *router_slot(struct ra_seen *s,
-				     const struct in6_addr *src,
-				     const struct ra *ra)
+static struct ra_router *
+router_slot(struct ra_seen *s, const struct in6_addr *src, const struct ra *ra)
 {
 	for (size_t i = 0; i < s->nrouter; i++) {
 		struct ra_router *r = &s->router[i];
@@ -66,7 +65,8 @@ void ra_seen_ra(struct ra_seen *s, const struct in6_addr *src,
 	r->last = *ra;
 	for (size_t i = 0; i < ra->nprefix; i++) {
 		size_t k = 0;
-		while (k < r->nprefix && !same_prefix(&r->prefix[k], &ra->prefix[i]))
+		while (k < r->nprefix &&
+		       !same_prefix(&r->prefix[k], &ra->prefix[i]))
 			k++;
 		if (k < r->nprefix)
 			r->prefix[k] = ra->prefix[i];
@@ -132,9 +132,11 @@ size_t ra_seen_prefixes(const struct ra_seen *s)
 		for (size_t k = 0; k < s->router[i].nprefix; k++) {
 			bool earlier = false;
 			for (size_t j = 0; j < i && !earlier; j++)
-				for (size_t m = 0; m < s->router[j].nprefix; m++)
-					if (same_prefix(&s->router[j].prefix[m],
-							&s->router[i].prefix[k]))
+				for (size_t m = 0; m < s->router[j].nprefix;
+				     m++)
+					if (same_prefix(
+						&s->router[j].prefix[m],
+						&s->router[i].prefix[k]))
 						earlier = true;
 			if (!earlier)
 				n++;

@@ -48,10 +48,10 @@ struct ra_seen {
 	size_t nmalformed, malformed_dropped;
 	struct ra_bad offlink[RA_MAX_BAD];
 	size_t noffl, offlink_dropped;
-	unsigned ras;	     /* every RA that arrived on the interface */
-	unsigned bad_ras;    /* malformed (all senders) */
-	unsigned offl_ras;   /* failed the envelope (all senders) */
-	double first_ra_s;   /* first well-formed RA, -1: none */
+	unsigned ras;	   /* every RA that arrived on the interface */
+	unsigned bad_ras;  /* malformed (all senders) */
+	unsigned offl_ras; /* failed the envelope (all senders) */
+	double first_ra_s; /* first well-formed RA, -1: none */
 };
 
 void ra_seen_init(struct ra_seen *s);
@@ -74,7 +74,6 @@ void ra_seen_offlink(struct ra_seen *s, const struct in6_addr *src,
 
 /* Distinct prefixes over every router. */
 size_t ra_seen_prefixes(const struct ra_seen *s);
-
 
 /* Text for findings, bounded by len. */
 /* "fe80::1 (02:00:00:00:00:01)", or "(no MAC advertised)". */

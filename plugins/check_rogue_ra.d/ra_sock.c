@@ -50,25 +50,24 @@ int ra_sock_attach(int fd, const char *ifname, unsigned ifindex, char *err,
 
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 		       (socklen_t)strlen(ifname)))
-		vlog(3, "SO_BINDTODEVICE %s: %s (packet info filters "
-			"instead)\n",
+		vlog(3,
+		     "SO_BINDTODEVICE %s: %s (packet info filters "
+		     "instead)\n",
 		     ifname, strerror(errno));
 	inet_pton(AF_INET6, "ff02::1", &mreq.ipv6mr_multiaddr);
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq,
-		       sizeof mreq) &&
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof mreq) &&
 	    errno != EADDRINUSE) {
 		snprintf(err, errlen, "cannot join ff02::1 on %s: %s", ifname,
 			 strerror(errno));
 		return -1;
 	}
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx,
-		       sizeof idx) ||
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx) ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
 		       sizeof hops) ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop,
 		       sizeof loop)) {
-		snprintf(err, errlen, "cannot send multicast on %s: %s",
-			 ifname, strerror(errno));
+		snprintf(err, errlen, "cannot send multicast on %s: %s", ifname,
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
