@@ -134,7 +134,7 @@ static const struct finding_doc findings[] = {
     {"rdnss_mismatch", "WARNING", "the DNS servers differ from --rdnss"},
     {"ra_malformed", "WARNING or CRITICAL",
      "RAs that do not parse (CRITICAL from an unknown sender)"},
-    {"ra_offlink", "CRITICAL",
+    {"ra_envelope", "CRITICAL",
      "RAs with hop limit not 255, a source not link-local or code not 0"},
     {"ra_flood", "CRITICAL", "more than --max-ras RAs"},
     {"routers_not_examined", "WARNING", "routers beyond the table's room"},

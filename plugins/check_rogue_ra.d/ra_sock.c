@@ -84,8 +84,12 @@ int ra_sock_solicit(int fd, unsigned ifindex, char *err, size_t errlen)
 	inet_pton(AF_INET6, "ff02::2", &to.sin6_addr);
 	if (sendto(fd, rs, sizeof rs, 0, (struct sockaddr *)&to, sizeof to) !=
 	    (ssize_t)sizeof rs) {
-		snprintf(err, errlen, "cannot send a Router Solicitation: %s",
-			 strerror(errno));
+		/* The kernel says EINVAL when it cannot make a neighbor
+		 * entry for ff02::2: its table is full. */
+		snprintf(err, errlen, "cannot send a Router Solicitation: %s%s",
+			 strerror(errno),
+			 errno == EINVAL ? " (neighbor table full: a flood?)"
+					 : "");
 		return -1;
 	}
 	return 0;

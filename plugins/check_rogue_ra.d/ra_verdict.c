@@ -68,10 +68,15 @@ static void settings(const struct ra_router *rt, const char *name,
 	}
 }
 
+/* One rogue_prefix finding per router with all its foreign prefixes (a
+ * flood's routers carry 25 each); one prefix_not_64 per prefix. */
 static void prefixes(const struct ra_router *rt, const char *name, bool trusted,
 		     const struct ra_rules *op, struct report *r,
 		     const struct about *ab)
 {
+	char foreign[REPORT_ITEM_LEN] = "";
+	size_t nforeign = 0;
+
 	for (size_t i = 0; i < rt->nprefix; i++) {
 		const struct ra_prefix *p = &rt->prefix[i];
 		char pt[INET6_ADDRSTRLEN + 8];
@@ -82,10 +87,12 @@ static void prefixes(const struct ra_router *rt, const char *name, bool trusted,
 		/* A wrong length of our own prefix is a configuration
 		 * mistake, reported once as such. */
 		if (fit == RA_PREFIX_FOREIGN ||
-		    (fit == RA_PREFIX_RELATED && !(not64 && trusted)))
-			report_add(r, STATE_CRITICAL, "rogue_prefix", ab,
-				   "prefix %s from %s is not allowed", pt,
-				   name);
+		    (fit == RA_PREFIX_RELATED && !(not64 && trusted))) {
+			size_t have = strlen(foreign);
+			snprintf(foreign + have, sizeof foreign - have, "%s%s",
+				 nforeign ? ", " : "", pt);
+			nforeign++;
+		}
 		if (not64)
 			report_add(r, trusted ? STATE_WARNING : STATE_CRITICAL,
 				   "prefix_not_64", ab,
@@ -94,6 +101,10 @@ static void prefixes(const struct ra_router *rt, const char *name, bool trusted,
 				   "address",
 				   name, pt, p->len);
 	}
+	if (nforeign)
+		report_add(r, STATE_CRITICAL, "rogue_prefix", ab,
+			   "%s advertises %s not allowed: %s", name,
+			   nforeign == 1 ? "a prefix" : "prefixes", foreign);
 }
 
 enum ra_known ra_verdict_router(const struct ra_router *rt,
@@ -148,18 +159,30 @@ void ra_verdict_bad(const struct ra_seen *s, const struct ra_rules *op,
 
 	for (size_t i = 0; i < s->noffl; i++) {
 		const struct ra_bad *b = &s->offlink[i];
-		char why[60];
+		char n[24];
 		addr_rfc5952(&b->src, src, sizeof src);
+		snprintf(n, sizeof n, "%u RA%s", b->count,
+			 b->count == 1 ? "" : "s");
 		if (b->envelope == RA_ENV_HOPLIMIT)
-			snprintf(why, sizeof why, "hop limit %d", b->hoplimit);
+			report_add(r, STATE_CRITICAL, "ra_envelope", &ab,
+				   "RA with hop limit %d from %s: not from "
+				   "this link (%s)",
+				   b->hoplimit, src, n);
+		else if (b->envelope == RA_ENV_NOT_LINK_LOCAL)
+			report_add(r, STATE_CRITICAL, "ra_envelope", &ab,
+				   "RA from %s: not a link-local source, so "
+				   "not a router on this link (%s)",
+				   src, n);
 		else if (b->envelope == RA_ENV_CODE)
-			snprintf(why, sizeof why, "code %d", b->code);
+			report_add(r, STATE_CRITICAL, "ra_envelope", &ab,
+				   "RA with code %d from %s: invalid, the code "
+				   "must be 0 (%s)",
+				   b->code, src, n);
 		else
-			snprintf(why, sizeof why, "%s",
-				 ra_envelope_text(b->envelope));
-		report_add(r, STATE_CRITICAL, "ra_offlink", &ab,
-			   "RA with %s from %s: not from this link (%u RA%s)",
-			   why, src, b->count, b->count == 1 ? "" : "s");
+			report_add(r, STATE_CRITICAL, "ra_envelope", &ab,
+				   "RA from %s without a hop limit: cannot "
+				   "prove it is from this link (%s)",
+				   src, n);
 	}
 	for (size_t i = 0; i < s->nmalformed; i++) {
 		const struct ra_bad *b = &s->malformed[i];
