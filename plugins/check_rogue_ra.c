@@ -73,9 +73,10 @@ static const struct opt_def opts[] = {
 		  "on their own." },
 	{ .lname = "router", .type = OPT_LIST, .target = &o.routers,
 	  .arg = "LLA[@MAC]",
-	  .help = "An allowed router by link-local address, with the MAC it "
-		  "must advertise from (repeatable). Any other router is "
-		  "CRITICAL; a known address from another MAC is spoofed." },
+	  .help = "An allowed router by link-local address, with the MAC its "
+		  "RAs must carry in their source link-layer address option "
+		  "(repeatable). Any other router is CRITICAL; a known address "
+		  "with another MAC is spoofed." },
 	{ .lname = "prefix", .type = OPT_LIST, .target = &o.prefixes,
 	  .arg = "P/LEN",
 	  .help = "An allowed prefix (repeatable). Any other prefix is "
@@ -143,6 +144,9 @@ static const struct finding_doc findings[] = {
     {"accept_ra", "OK", "whether this host accepts RAs on IFACE"},
     {"accept_ra_mismatch", "WARNING", "this host's setting is not --accept-ra"},
     {"baseline", "OK", "options describing what was seen (--baseline)"},
+    {"privileges", "UNKNOWN",
+     "no raw socket (CAP_NET_RAW missing) or capabilities not dropped"},
+    {"socket", "UNKNOWN", "the socket could not be set up on IFACE"},
 };
 
 static int validate(const struct std_opts *std, char *err, size_t len)
@@ -233,11 +237,13 @@ static const struct plugin plugin = {
 	"--accept-ra no) so rogue RAs never change its routes.",
     .usage = "-i IFACE [--router LLA[@MAC]]... [--prefix P/LEN]... "
 	     "[--listen SECONDS] [--passive] [--baseline]",
-    .examples = "check_rogue_ra -i eth0 --baseline\n"
-		"  what advertises here now, as options\n"
-		"check_rogue_ra -i eth0 --router fe80::1@02:00:00:00:00:01 "
-		"--prefix 2001:db8:1a::/64 --accept-ra no\n"
-		"  only this router and prefix; this server ignores RAs\n",
+    .examples =
+	"check_rogue_ra -i eth0 --baseline\n"
+	"  what advertises here now, as options\n"
+	"check_rogue_ra -i eth0 --router fe80::1@02:00:5e:00:53:01\n"
+	"  only this router, from this MAC\n"
+	"check_rogue_ra -i eth0 --prefix 2001:db8:1a::/64 --accept-ra no\n"
+	"  only this prefix; this server ignores RAs\n",
     .std = 0,
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
