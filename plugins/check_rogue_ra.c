@@ -297,8 +297,10 @@ static void take(struct facts *fx, const struct ra_packet *p)
 				  p->truncated);
 		return;
 	}
-	vlog(2, "RA from %s at %.3f s: lifetime %u s, %zu prefixes\n", src, t,
-	     ra.lifetime_s, ra.nprefix);
+	vlog(2,
+	     "RA from %s at %.3f s: hop limit %d, lifetime %u s, %zu "
+	     "prefixes, %zu options\n",
+	     src, t, p->hoplimit, ra.lifetime_s, ra.nprefix, ra.noptions);
 	ra_seen_ra(&fx->seen, &p->src, &ra, t);
 }
 
@@ -346,6 +348,10 @@ static void run(struct facts *fx)
 	deadline_step("joining all-nodes on %s", o.iface);
 	if (ra_sock_attach(fx->fd, o.iface, o.ifindex, err, sizeof err))
 		report_die(plugin.label, STATE_UNKNOWN, "socket", "%s", err);
+	vlog(3,
+	     "raw ICMPv6 socket on %s (index %u): RAs only, hop limit and "
+	     "packet info asked, ff02::1 joined\n",
+	     o.iface, o.ifindex);
 	loop_init(&fx->loop);
 	if (loop_watch(&fx->loop, fx->fd, POLLIN, readable, fx))
 		report_die(plugin.label, STATE_UNKNOWN, "socket", "no memory");
@@ -359,6 +365,11 @@ static void run(struct facts *fx)
 	deadline_step("listening for Router Advertisements on %s", o.iface);
 	loop_run(&fx->loop, never, fx, o.listen_ms);
 	fx->listen_s = mono_now_s() - fx->t0;
+	vlog(1,
+	     "%u RAs on %s in %.2f s: %zu routers, %u malformed, %u off-link\n",
+	     fx->seen.ras, o.iface, fx->listen_s,
+	     fx->seen.nrouter + fx->seen.routers_dropped, fx->seen.bad_ras,
+	     fx->seen.offl_ras);
 	fx->accept_ra = read_sysctl("accept_ra");
 	fx->forwarding = read_sysctl("forwarding");
 }
