@@ -265,10 +265,6 @@ struct facts {
 	struct ra_packet pkt;
 };
 
-/* The socket is opened before the options are read (main). */
-static int early_fd = -1;
-static char early_err[200];
-
 /* Envelope first: an RA that fails it is a finding, never data. */
 static void take(struct facts *fx, const struct ra_packet *p)
 {
@@ -342,7 +338,6 @@ static void run(struct facts *fx)
 {
 	char err[200];
 
-	fx->fd = early_fd;
 	fx->passive = o.passive;
 	ra_seen_init(&fx->seen);
 	deadline_step("joining all-nodes on %s", o.iface);
@@ -464,19 +459,19 @@ int main(int argc, char **argv)
 	static struct facts fx;
 	struct std_opts std;
 	struct report r;
-	char err[200];
+	char err[200], open_err[200];
 
 	/* Open, drop, then think (STYLE habit 10). */
-	early_fd = ra_sock_open(early_err, sizeof early_err);
+	fx.fd = ra_sock_open(open_err, sizeof open_err);
 	if (priv_drop(err, sizeof err))
 		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s",
 			   err);
 	opt_parse(&plugin, &std, argc, argv);
-	if (early_fd < 0)
+	if (fx.fd < 0)
 		report_die(plugin.label, STATE_UNKNOWN, "privileges",
 			   "%s: it needs CAP_NET_RAW (as root: setcap "
 			   "cap_net_raw+ep %s)",
-			   early_err, argv[0]);
+			   open_err, argv[0]);
 	run(&fx);
 	report_init(&r, plugin.label);
 	judge(&fx, &o, &r);

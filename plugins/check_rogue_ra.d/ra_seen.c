@@ -19,6 +19,23 @@ static bool same_prefix(const struct ra_prefix *a, const struct ra_prefix *b)
 	       !memcmp(&a->prefix, &b->prefix, sizeof a->prefix);
 }
 
+/* FNV-1a over the address and the MAC. */
+static void count_dropped(struct ra_seen *s, const struct in6_addr *src,
+			  const struct ra *ra)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < 16; i++)
+		h = (h ^ src->s6_addr[i]) * 16777619u;
+	for (size_t i = 0; i < 6; i++)
+		h = (h ^ ra->lladdr[i]) * 16777619u;
+	h %= RA_DROPPED_BITS;
+	uint8_t bit = (uint8_t)(1u << (h % 8));
+	if (s->dropped_bits[h / 8] & bit)
+		return;
+	s->dropped_bits[h / 8] |= bit;
+	s->routers_dropped++;
+}
+
 static struct ra_router *
 router_slot(struct ra_seen *s, const struct in6_addr *src, const struct ra *ra)
 {
@@ -39,7 +56,7 @@ router_slot(struct ra_seen *s, const struct in6_addr *src, const struct ra *ra)
 			return r;
 	}
 	if (s->nrouter == RA_MAX_ROUTERS) {
-		s->routers_dropped++;
+		count_dropped(s, src, ra);
 		return NULL;
 	}
 	struct ra_router *r = &s->router[s->nrouter++];

@@ -41,9 +41,15 @@ struct ra_bad {
 	bool truncated;
 };
 
+/* Routers beyond the table are told apart by a hash of address and MAC in
+ * a bitmap: a fixed 8 KiB, and a count that can only err low (two routers
+ * whose hashes collide count once). */
+#define RA_DROPPED_BITS 65536
+
 struct ra_seen {
 	struct ra_router router[RA_MAX_ROUTERS];
-	size_t nrouter, routers_dropped; /* routers beyond the table */
+	size_t nrouter, routers_dropped; /* distinct routers beyond the table */
+	uint8_t dropped_bits[RA_DROPPED_BITS / 8];
 	struct ra_bad malformed[RA_MAX_BAD];
 	size_t nmalformed, malformed_dropped;
 	struct ra_bad offlink[RA_MAX_BAD];

@@ -390,10 +390,17 @@ static void seen(void)
 	is_int(s.nrouter, RA_MAX_ROUTERS, "router table full, bounded");
 	is_int(s.routers_dropped, 100 - (RA_MAX_ROUTERS - 2),
 	       "routers beyond it counted");
+	{
+		struct in6_addr x = a6("fe80::f:63");
+		ra = ra_from("02:00:00:00:0f:0f", "2001:db8:f::", 64);
+		ra_seen_ra(&s, &x, &ra, 1.5);
+	}
+	is_int(s.routers_dropped, 100 - (RA_MAX_ROUTERS - 2),
+	       "a dropped router heard again counts once");
 	is_int(s.nmalformed, RA_MAX_BAD, "malformed table bounded");
 	is_int(s.malformed_dropped, 100 - RA_MAX_BAD, "and counted");
 	is_int(s.bad_ras, 100, "every malformed RA counted");
-	is_int(s.ras, 304, "every RA counted");
+	is_int(s.ras, 305, "every RA counted");
 }
 
 /* ---- judge() over hand-made facts ----------------------------------- */
