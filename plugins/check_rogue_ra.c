@@ -11,14 +11,17 @@
  * RFC 8106, source link-layer address); then the policy: --router,
  * --prefix, the /64 rule of SLAAC (RFC 4862 5.5.3), --flags, --mtu,
  * --rdnss, and this host's own accept_ra.
- * Privileges: CAP_NET_RAW (file capability) for the socket, opened first
+ * A packet socket sees the same RAs as frames: a router's MAC is its
+ * frames' Ethernet source, so a forged link-layer option does not hide it.
+ * Privileges: CAP_NET_RAW (file capability) for both sockets, opened first
  * in main(); every capability is dropped and the drop verified before the
  * options are read.
  * States: unknown router, spoofed address, foreign prefix, off-link RA,
  * flood, no RA at all: CRITICAL; known router's mistakes: WARNING;
  * malformed RAs: WARNING, CRITICAL from an unknown sender.
  * Logic: check_rogue_ra.d/ (ra_parse: the parser and the envelope;
- * ra_sock: the socket; ra_seen: what was seen; ra_policy: the rules). */
+ * ra_sock: the sockets; ra_seen: what was seen; ra_policy: the rules;
+ * ra_verdict: the findings). */
 #include <arpa/inet.h>
 #include <math.h>
 #include <net/if.h>
@@ -26,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "deadline.h"
@@ -73,10 +77,10 @@ static const struct opt_def opts[] = {
 		  "on their own." },
 	{ .lname = "router", .type = OPT_LIST, .target = &o.routers,
 	  .arg = "LLA[@MAC]",
-	  .help = "An allowed router by link-local address, with the MAC its "
-		  "RAs must carry in their source link-layer address option "
-		  "(repeatable). Any other router is CRITICAL; a known address "
-		  "with another MAC is spoofed." },
+	  .help = "An allowed router by link-local address, with the MAC it "
+		  "must send from (repeatable). Any other router is CRITICAL; "
+		  "a known address from another MAC is spoofed, whatever its "
+		  "link-layer address option claims." },
 	{ .lname = "prefix", .type = OPT_LIST, .target = &o.prefixes,
 	  .arg = "P/LEN",
 	  .help = "An allowed prefix (repeatable). Any other prefix is "
@@ -227,7 +231,8 @@ static const struct plugin plugin = {
 	"source, code 0) and parse cleanly; RAs that hide behind "
 	"hop-by-hop, destination or fragment headers (RA-Guard evasion) "
 	"are seen like any other. Each router is named by link-local "
-	"address and MAC (from its link-layer address option) and "
+	"address and MAC (its frames' Ethernet source; the RA's link-layer "
+	"address option only where no frame matched, as for fragments) and "
 	"compared with --router; each prefix with --prefix. An "
 	"autonomous prefix that is not a /64 gives hosts no address.\n\n"
 	"The first line counts routers and prefixes and names the worst "
@@ -259,10 +264,11 @@ struct facts {
 	bool passive, solicited;
 	char solicit_err[160];
 	int accept_ra, forwarding; /* -1: unreadable */
-	int fd;
+	int fd, link_fd; /* link_fd -1: MACs from the RAs' options alone */
 	double t0;
 	struct loop loop;
 	struct ra_packet pkt;
+	struct ra_frame frame;
 };
 
 /* Envelope first: an RA that fails it is a finding, never data. */
@@ -297,13 +303,39 @@ static void take(struct facts *fx, const struct ra_packet *p)
 	     "RA from %s at %.3f s: hop limit %d, lifetime %u s, %zu "
 	     "prefixes, %zu options\n",
 	     src, t, p->hoplimit, ra.lifetime_s, ra.nprefix, ra.noptions);
-	ra_seen_ra(&fx->seen, &p->src, &ra, t);
+	const uint8_t *mac = ra_seen_frame_mac(
+	    &fx->seen, ra_packet_hash(&p->src, p->data, p->len));
+	ra_seen_ra(&fx->seen, &p->src, &ra, mac, t);
+}
+
+/* Frames reach the packet socket before the raw socket's copy: each
+ * leaves its Ethernet source behind for take() to find. */
+static void frames(int fd, short revents, void *arg)
+{
+	struct facts *fx = arg;
+	struct ra_frame *f = &fx->frame;
+	struct in6_addr src;
+	size_t off;
+	(void)revents;
+
+	for (int i = 0; i < 256; i++) {
+		if (ra_sock_recv_link(fd, f) <= 0)
+			return;
+		if (!f->has_mac || f->ifindex != o.ifindex ||
+		    ra_ip6_icmp(f->data, f->len, &src, &off))
+			continue;
+		ra_seen_frame(&fx->seen,
+			      ra_packet_hash(&src, f->data + off, f->len - off),
+			      f->mac);
+	}
 }
 
 static void readable(int fd, short revents, void *arg)
 {
 	struct facts *fx = arg;
 	(void)revents;
+	if (fx->link_fd >= 0)
+		frames(fx->link_fd, POLLIN, fx);
 	/* A bounded batch, so a flood cannot hold the loop past its time. */
 	for (int i = 0; i < 256; i++) {
 		int n = ra_sock_recv(fd, &fx->pkt);
@@ -347,8 +379,18 @@ static void run(struct facts *fx)
 	     "raw ICMPv6 socket on %s (index %u): RAs only, hop limit and "
 	     "packet info asked, ff02::1 joined\n",
 	     o.iface, o.ifindex);
+	if (fx->link_fd < 0)
+		vlog(1, "no packet socket: MACs from the RAs' options alone\n");
+	if (fx->link_fd >= 0 &&
+	    ra_sock_bind_link(fx->link_fd, o.ifindex, err, sizeof err)) {
+		vlog(1, "%s: MACs from the RAs' options alone\n", err);
+		close(fx->link_fd);
+		fx->link_fd = -1;
+	}
 	loop_init(&fx->loop);
-	if (loop_watch(&fx->loop, fx->fd, POLLIN, readable, fx))
+	if (loop_watch(&fx->loop, fx->fd, POLLIN, readable, fx) ||
+	    (fx->link_fd >= 0 &&
+	     loop_watch(&fx->loop, fx->link_fd, POLLIN, frames, fx)))
 		report_die(plugin.label, STATE_UNKNOWN, "socket", "no memory");
 	fx->t0 = mono_now_s();
 	if (!o.passive) {
@@ -463,6 +505,7 @@ int main(int argc, char **argv)
 
 	/* Open, drop, then think (STYLE habit 10). */
 	fx.fd = ra_sock_open(open_err, sizeof open_err);
+	fx.link_fd = ra_sock_open_link(err, sizeof err);
 	if (priv_drop(err, sizeof err))
 		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s",
 			   err);

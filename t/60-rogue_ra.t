@@ -155,12 +155,17 @@ is(($bad{'fe80::1'} // {})->{state} // '', 'WARNING', 'malformed from the known 
 cmp_ok($p->{perf}{malformed}{value}, '>=', 7, 'malformed RAs counted');
 code_is($p, 'router', 'OK', 'hand-made RAs: the known router still judged');
 
-$p = with_sender([qw(hbh@fe80::bad:31 dest@fe80::bad:32 frag@fe80::bad:33)]);
+$p = with_sender([qw(hbh@fe80::bad:31 dest@fe80::bad:32 frag@fe80::bad:33 forged@fe80::1)]);
 my %rogue = map { $_->{router} => 1 } findings($p, 'rogue_router');
 ok($rogue{'fe80::bad:31'}, 'RA behind a hop-by-hop header: seen');
 ok($rogue{'fe80::bad:32'}, 'RA behind a destination options header: seen');
 ok($rogue{'fe80::bad:33'}, 'fragmented RA: reassembled and seen');
 no_code($p, 'ra_malformed', 'extension headers');
+# The Ethernet source, not the link-layer option, names the MAC.
+code_is($p, 'router_spoofed', 'CRITICAL', 'known address and MAC both forged');
+like((findings($p, 'router_spoofed'))[0]{output} // '', qr/^fe80::1 \(02:00:00:00:0b:ad, advertising 02:00:00:00:00:01\) is spoofed/,
+    'forged option: the frame\'s MAC and the claimed one named');
+code_is($p, 'router', 'OK', 'forged option: the real router still OK');
 
 # --- passive, the SLAAC host ------------------------------------------------------
 

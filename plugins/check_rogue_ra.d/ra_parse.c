@@ -333,3 +333,38 @@ int ra_mac_parse(const char *text, uint8_t mac[6])
 	}
 	return *text ? -1 : 0;
 }
+
+int ra_ip6_icmp(const uint8_t *p, size_t len, struct in6_addr *src, size_t *off)
+{
+	struct buf b;
+
+	buf_init(&b, p, len);
+	if ((buf_u8(&b) >> 4) != 6)
+		return -1;
+	buf_skip(&b, 5);
+	unsigned next = buf_u8(&b);
+	buf_skip(&b, 1);
+	buf_bytes(&b, src, 16);
+	buf_skip(&b, 16);
+	/* RFC 8200 4.3, 4.6: next header, length in 8-octet units after the
+	 * first 8. At most a few: nothing legitimate stacks many. */
+	for (int i = 0; i < 8 && (next == 0 || next == 60); i++) {
+		next = buf_u8(&b);
+		buf_skip(&b, (size_t)buf_u8(&b) * 8 + 6);
+	}
+	if (!buf_ok(&b) || next != 58)
+		return -1;
+	*off = len - buf_left(&b);
+	return 0;
+}
+
+uint32_t ra_packet_hash(const struct in6_addr *src, const uint8_t *msg,
+			size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < 16; i++)
+		h = (h ^ src->s6_addr[i]) * 16777619u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ msg[i]) * 16777619u;
+	return h;
+}

@@ -102,6 +102,18 @@ void ra_mac_text(const uint8_t mac[6], char *buf, size_t len);
 /* "02:00:00:00:0b:ad" (or with '-') into mac; 0 or -1. */
 int ra_mac_parse(const char *text, uint8_t mac[6]);
 
+/* An IPv6 packet as a link-layer socket sees it: its source, and the
+ * offset of its ICMPv6 message past any hop-by-hop and destination options
+ * headers. 0, or -1 for anything else (a fragment: the kernel's reassembled
+ * copy reaches the raw socket, and no frame matches it). */
+int ra_ip6_icmp(const uint8_t *p, size_t len, struct in6_addr *src,
+		size_t *off);
+
+/* FNV-1a over a source address and an ICMPv6 message: what ties a frame
+ * (and its Ethernet source) to the raw socket's copy of the same RA. */
+uint32_t ra_packet_hash(const struct in6_addr *src, const uint8_t *msg,
+			size_t len);
+
 /* Clears the bits of a past len bits. */
 void ra_mask(struct in6_addr *a, unsigned len);
 

@@ -13,6 +13,23 @@ void ra_seen_init(struct ra_seen *s)
 	s->first_ra_s = -1;
 }
 
+void ra_seen_frame(struct ra_seen *s, uint32_t hash, const uint8_t mac[6])
+{
+	struct ra_frame_mac *f = &s->frame[s->next_frame];
+	f->hash = hash;
+	memcpy(f->mac, mac, 6);
+	f->used = true;
+	s->next_frame = (s->next_frame + 1) % RA_FRAMES;
+}
+
+const uint8_t *ra_seen_frame_mac(const struct ra_seen *s, uint32_t hash)
+{
+	for (size_t i = 0; i < RA_FRAMES; i++)
+		if (s->frame[i].used && s->frame[i].hash == hash)
+			return s->frame[i].mac;
+	return NULL;
+}
+
 static bool same_prefix(const struct ra_prefix *a, const struct ra_prefix *b)
 {
 	return a->len == b->len &&
@@ -21,13 +38,13 @@ static bool same_prefix(const struct ra_prefix *a, const struct ra_prefix *b)
 
 /* FNV-1a over the address and the MAC. */
 static void count_dropped(struct ra_seen *s, const struct in6_addr *src,
-			  const struct ra *ra)
+			  const uint8_t *mac)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < 16; i++)
 		h = (h ^ src->s6_addr[i]) * 16777619u;
 	for (size_t i = 0; i < 6; i++)
-		h = (h ^ ra->lladdr[i]) * 16777619u;
+		h = (h ^ (mac ? mac[i] : 0)) * 16777619u;
 	h %= RA_DROPPED_BITS;
 	uint8_t bit = (uint8_t)(1u << (h % 8));
 	if (s->dropped_bits[h / 8] & bit)
@@ -37,45 +54,56 @@ static void count_dropped(struct ra_seen *s, const struct in6_addr *src,
 }
 
 static struct ra_router *
-router_slot(struct ra_seen *s, const struct in6_addr *src, const struct ra *ra)
+router_slot(struct ra_seen *s, const struct in6_addr *src, const uint8_t *mac)
 {
 	for (size_t i = 0; i < s->nrouter; i++) {
 		struct ra_router *r = &s->router[i];
 		if (memcmp(&r->lla, src, sizeof *src))
 			continue;
-		if (!ra->has_lladdr)
+		if (!mac)
 			return r;
 		if (!r->has_mac) {
 			/* The first RA of this router had no MAC: it has
 			 * one now. */
 			r->has_mac = true;
-			memcpy(r->mac, ra->lladdr, 6);
+			memcpy(r->mac, mac, 6);
 			return r;
 		}
-		if (!memcmp(r->mac, ra->lladdr, 6))
+		if (!memcmp(r->mac, mac, 6))
 			return r;
 	}
 	if (s->nrouter == RA_MAX_ROUTERS) {
-		count_dropped(s, src, ra);
+		count_dropped(s, src, mac);
 		return NULL;
 	}
 	struct ra_router *r = &s->router[s->nrouter++];
 	memset(r, 0, sizeof *r);
 	r->lla = *src;
-	r->has_mac = ra->has_lladdr;
-	memcpy(r->mac, ra->lladdr, 6);
+	r->has_mac = mac != NULL;
+	if (mac)
+		memcpy(r->mac, mac, 6);
 	return r;
 }
 
 void ra_seen_ra(struct ra_seen *s, const struct in6_addr *src,
-		const struct ra *ra, double t_s)
+		const struct ra *ra, const uint8_t *frame_mac, double t_s)
 {
+	const uint8_t *mac = frame_mac;
+
 	s->ras++;
 	if (s->first_ra_s < 0)
 		s->first_ra_s = t_s;
-	struct ra_router *r = router_slot(s, src, ra);
+	if (!mac && ra->has_lladdr)
+		mac = ra->lladdr;
+	struct ra_router *r = router_slot(s, src, mac);
 	if (!r)
 		return;
+	if (frame_mac)
+		r->mac_from_frame = true;
+	if (frame_mac && ra->has_lladdr && memcmp(frame_mac, ra->lladdr, 6)) {
+		r->lladdr_differs = true;
+		memcpy(r->lladdr, ra->lladdr, 6);
+	}
 	if (r->count == 0)
 		r->first_s = t_s;
 	r->count++;
@@ -178,12 +206,17 @@ static void add(char *buf, size_t len, const char *fmt, ...)
 
 void ra_router_name(const struct ra_router *r, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN], mac[20] = "no MAC advertised";
+	char a[INET6_ADDRSTRLEN], mac[20] = "no MAC advertised", ll[20];
 
 	addr_rfc5952(&r->lla, a, sizeof a);
 	if (r->has_mac)
 		ra_mac_text(r->mac, mac, sizeof mac);
-	snprintf(buf, len, "%s (%s)", a, mac);
+	if (!r->lladdr_differs) {
+		snprintf(buf, len, "%s (%s)", a, mac);
+		return;
+	}
+	ra_mac_text(r->lladdr, ll, sizeof ll);
+	snprintf(buf, len, "%s (%s, advertising %s)", a, mac, ll);
 }
 
 void ra_router_prefixes(const struct ra_router *r, char *buf, size_t len)

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <stdio.h>
@@ -146,5 +149,72 @@ int ra_sock_recv(int fd, struct ra_packet *p)
 	p->ifindex = 0;
 	if (!(m.msg_flags & MSG_CTRUNC))
 		read_cmsgs(&m, p);
+	return 1;
+}
+
+int ra_sock_open_link(char *err, size_t errlen)
+{
+	/* Offsets from the IPv6 header (SOCK_DGRAM: no link header). */
+	struct sock_filter code[] = {
+	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6), /* next header */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 3, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 4, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 60, 3, 0),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 40), /* ICMPv6 type */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 134, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, RA_FRAME_MAX),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof code / sizeof code[0],
+				  .filter = code};
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			htons(ETH_P_IPV6));
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open a packet socket: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog)) {
+		snprintf(err, errlen, "cannot filter the packet socket: %s",
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int ra_sock_bind_link(int fd, unsigned ifindex, char *err, size_t errlen)
+{
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IPV6),
+				  .sll_ifindex = (int)ifindex};
+
+	if (bind(fd, (struct sockaddr *)&sll, sizeof sll)) {
+		snprintf(err, errlen, "cannot bind the packet socket: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int ra_sock_recv_link(int fd, struct ra_frame *f)
+{
+	struct sockaddr_ll from;
+	socklen_t fromlen = sizeof from;
+	ssize_t n = recvfrom(fd, f->data, sizeof f->data, MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen);
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		return -1;
+	}
+	f->len = (size_t)n;
+	f->ifindex = (unsigned)from.sll_ifindex;
+	/* Our own frames (PACKET_OUTGOING) are not RAs anyone sent us. */
+	f->has_mac = from.sll_halen == 6 && from.sll_pkttype != PACKET_OUTGOING;
+	memcpy(f->mac, from.sll_addr, 6);
 	return 1;
 }

@@ -6,7 +6,10 @@
  * else before we see it, and asks for the hop limit and the packet info
  * of each packet. Extension headers (hop-by-hop, destination, fragment)
  * are processed by the kernel before a raw socket sees the ICMPv6 message,
- * so RAs that carry them to evade RA-Guard arrive here like any other. */
+ * so RAs that carry them to evade RA-Guard arrive here like any other.
+ * A second, link-layer socket (ra_sock_open_link, the same capability)
+ * sees the same RAs as frames, with their Ethernet source: the MAC a
+ * router really sends from, whatever its link-layer address option says. */
 #ifndef RA_SOCK_H
 #define RA_SOCK_H
 
@@ -27,6 +30,17 @@ struct ra_packet {
 	unsigned ifindex; /* 0: no IPV6_PKTINFO of exactly the right size */
 };
 
+/* One frame from the link-layer socket: the IPv6 packet and its source. */
+#define RA_FRAME_MAX 2048
+
+struct ra_frame {
+	uint8_t data[RA_FRAME_MAX];
+	size_t len;
+	uint8_t mac[6];
+	bool has_mac; /* an Ethernet (6-byte) source */
+	unsigned ifindex;
+};
+
 /* Opens the socket (non-blocking) with the filter and the control message
  * options. Returns the descriptor, or -1 with errno set and the reason in
  * err. */
@@ -45,5 +59,16 @@ int ra_sock_solicit(int fd, unsigned ifindex, char *err, size_t errlen);
 
 /* Reads one waiting packet into p: 1, 0 when none waits, -1 on error. */
 int ra_sock_recv(int fd, struct ra_packet *p);
+
+/* A packet socket for IPv6 frames whose filter passes ICMPv6 type 134,
+ * directly or behind hop-by-hop or destination options (non-blocking).
+ * Returns the descriptor, or -1 with the reason in err. */
+int ra_sock_open_link(char *err, size_t errlen);
+
+/* Binds it to ifindex (no privilege needed once open). */
+int ra_sock_bind_link(int fd, unsigned ifindex, char *err, size_t errlen);
+
+/* Reads one received frame into f: 1, 0 when none waits, -1 on error. */
+int ra_sock_recv_link(int fd, struct ra_frame *f);
 
 #endif

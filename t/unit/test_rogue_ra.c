@@ -366,16 +366,16 @@ static void seen(void)
 	ra_seen_init(&s);
 	is_double(s.first_ra_s, -1, "nothing seen: first_ra -1");
 	ra = ra_from("02:00:00:00:00:01", "2001:db8:1a::", 64);
-	ra_seen_ra(&s, &r1, &ra, 0.25);
-	ra_seen_ra(&s, &r1, &ra, 0.5);
+	ra_seen_ra(&s, &r1, &ra, NULL, 0.25);
+	ra_seen_ra(&s, &r1, &ra, NULL, 0.5);
 	ra = ra_from(NULL, "2001:db8:1b::", 64);
-	ra_seen_ra(&s, &r1, &ra, 0.75);
+	ra_seen_ra(&s, &r1, &ra, NULL, 0.75);
 	is_int(s.nrouter, 1, "same router, and one without MAC: one entry");
 	is_int(s.router[0].count, 3, "three RAs counted");
 	is_int(s.router[0].nprefix, 2, "prefixes merged over RAs");
 	is_double(s.router[0].first_s, 0.25, "first RA time");
 	ra = ra_from("02:00:00:00:0b:0e", "2001:db8:1a::", 64);
-	ra_seen_ra(&s, &r1, &ra, 1);
+	ra_seen_ra(&s, &r1, &ra, NULL, 1);
 	is_int(s.nrouter, 2, "same address, other MAC: its own entry");
 	is_int(ra_seen_prefixes(&s), 2, "distinct prefixes over routers");
 	for (unsigned i = 0; i < 100; i++) {
@@ -383,7 +383,7 @@ static void seen(void)
 		snprintf(a, sizeof a, "fe80::f:%x", i);
 		struct in6_addr x = a6(a);
 		ra = ra_from("02:00:00:00:0f:0f", "2001:db8:f::", 64);
-		ra_seen_ra(&s, &x, &ra, 1);
+		ra_seen_ra(&s, &x, &ra, NULL, 1);
 		ra_seen_malformed(&s, &x, RA_OPT_ZERO_LEN, 24, 3, false);
 		ra_seen_offlink(&s, &x, RA_ENV_HOPLIMIT, 64, 0);
 	}
@@ -393,7 +393,7 @@ static void seen(void)
 	{
 		struct in6_addr x = a6("fe80::f:63");
 		ra = ra_from("02:00:00:00:0f:0f", "2001:db8:f::", 64);
-		ra_seen_ra(&s, &x, &ra, 1.5);
+		ra_seen_ra(&s, &x, &ra, NULL, 1.5);
 	}
 	is_int(s.routers_dropped, 100 - (RA_MAX_ROUTERS - 2),
 	       "a dropped router heard again counts once");
@@ -401,6 +401,63 @@ static void seen(void)
 	is_int(s.malformed_dropped, 100 - RA_MAX_BAD, "and counted");
 	is_int(s.bad_ras, 100, "every malformed RA counted");
 	is_int(s.ras, 305, "every RA counted");
+}
+
+/* ---- frames: the Ethernet source of an RA -------------------------- */
+
+static void frames_(void)
+{
+	/* IPv6 header (next header 0), hop-by-hop of 8 bytes (next 58),
+	 * then 4 bytes of "ICMPv6". */
+	uint8_t p[60] = {0x60, 0, 0, 0, 0, 12, 0, 255};
+	struct in6_addr src, want = a6("fe80::bad:1");
+	size_t off = 0;
+
+	memcpy(p + 8, &want, 16);
+	p[40] = 58; /* hop-by-hop: next header, length 0 (8 bytes) */
+	memcpy(p + 48, "\x86\0\0\0", 4);
+	is_int(ra_ip6_icmp(p, 52, &src, &off), 0, "hop-by-hop then ICMPv6");
+	is_int(off, 48, "message past the hop-by-hop header");
+	ok(!memcmp(&src, &want, 16), "source read");
+	p[6] = 60;
+	is_int(ra_ip6_icmp(p, 52, &src, &off), 0, "destination options");
+	p[6] = 58;
+	is_int(ra_ip6_icmp(p, 52, &src, &off), 0, "plain ICMPv6");
+	is_int(off, 40, "message right after the header");
+	p[6] = 44;
+	is_int(ra_ip6_icmp(p, 52, &src, &off), -1,
+	       "fragment: no frame to match");
+	p[6] = 0;
+	p[41] = 200; /* hop-by-hop claiming 1608 bytes */
+	is_int(ra_ip6_icmp(p, 52, &src, &off), -1, "overrunning extension");
+	is_int(ra_ip6_icmp(p, 39, &src, &off), -1, "short IPv6 header");
+	p[0] = 0x45;
+	is_int(ra_ip6_icmp(p, 52, &src, &off), -1, "not IPv6");
+
+	static struct ra_seen s;
+	const uint8_t m1[6] = {2, 0, 0, 0, 0x0b, 0xad};
+	ra_seen_init(&s);
+	uint32_t h = ra_packet_hash(&want, p + 48, 4);
+	is_int(h, ra_packet_hash(&want, p + 48, 4), "hash is stable");
+	ok(h != ra_packet_hash(&want, p + 48, 3), "hash covers the length");
+	ok(ra_seen_frame_mac(&s, h) == NULL, "no frame yet");
+	ra_seen_frame(&s, h, m1);
+	ok(ra_seen_frame_mac(&s, h) && !memcmp(ra_seen_frame_mac(&s, h), m1, 6),
+	   "frame found by hash");
+	for (uint32_t i = 0; i < RA_FRAMES; i++)
+		ra_seen_frame(&s, i + 1000, m1);
+	ok(ra_seen_frame_mac(&s, h) == NULL, "old frames leave the ring");
+
+	struct ra ra = ra_from("02:00:00:00:00:01", "2001:db8:1a::", 64);
+	struct in6_addr r1 = a6("fe80::1");
+	ra_seen_ra(&s, &r1, &ra, m1, 0.1);
+	char name[80];
+	ra_router_name(&s.router[0], name, sizeof name);
+	is_str(name,
+	       "fe80::1 (02:00:00:00:0b:ad, advertising 02:00:00:00:00:01)",
+	       "the frame's MAC names the router, the claim is shown");
+	ra_seen_ra(&s, &r1, &ra, NULL, 0.2);
+	is_int(s.nrouter, 2, "the same RA without a frame: the option's MAC");
 }
 
 /* ---- judge() over hand-made facts ----------------------------------- */
@@ -436,7 +493,7 @@ static void add_ra(const char *lla, const char *mac, const char *prefix,
 {
 	struct in6_addr a = a6(lla);
 	struct ra ra = ra_from(mac, prefix, len);
-	ra_seen_ra(&F.seen, &a, &ra, 0.2);
+	ra_seen_ra(&F.seen, &a, &ra, NULL, 0.2);
 }
 
 static void judge_now(void)
@@ -533,7 +590,7 @@ static void judge_settings_(void)
 	ra.managed = true;
 	ra.has_mtu = true;
 	ra.mtu = 1400;
-	ra_seen_ra(&F.seen, &a, &ra, 0.1);
+	ra_seen_ra(&F.seen, &a, &ra, NULL, 0.1);
 	F.accept_ra = 1;
 	judge_now();
 	is_str(state_of("router_lifetime_zero"), "WARNING", "lifetime 0");
@@ -628,6 +685,7 @@ int main(void)
 	specs();
 	policy();
 	seen();
+	frames_();
 	judge_routers();
 	judge_settings_();
 	judge_hostile();
