@@ -34,6 +34,7 @@
 #include "addr.h"
 #include "deadline.h"
 #include "log.h"
+#include "num.h"
 #include "loop.h"
 #include "opt.h"
 #include "priv.h"
@@ -276,8 +277,8 @@ static void take(struct facts *fx, const struct ra_packet *p)
 {
 	char src[INET6_ADDRSTRLEN];
 	struct ra ra;
-	size_t at;
-	unsigned type;
+	size_t at = 0;
+	unsigned type = 0;
 	double t = mono_now_s() - fx->t0;
 	int code = p->len >= 2 ? p->data[1] : -1;
 
@@ -355,7 +356,8 @@ static bool never(void *arg)
 
 static int read_sysctl(const char *name)
 {
-	char path[128], line[32];
+	char path[128], line[32], why[80];
+	long v;
 	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/%s", o.iface,
 		 name);
 	FILE *f = fopen(path, "r");
@@ -363,7 +365,10 @@ static int read_sysctl(const char *name)
 		return -1;
 	char *got = fgets(line, sizeof line, f);
 	fclose(f);
-	return got ? atoi(line) : -1;
+	if (!got)
+		return -1;
+	line[strcspn(line, "\n")] = '\0';
+	return num_long(line, -1, 2, &v, why, sizeof why) ? -1 : (int)v;
 }
 
 static void run(struct facts *fx)

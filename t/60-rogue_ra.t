@@ -125,7 +125,7 @@ sub ra_raw { $lab->plugin('check_rogue_ra', '-t', '5', '--output-format', 'json'
 sub with_sender {
     my ($kinds, @args) = @_;
     my ($r, $sent) = V6Lab::parallel(
-        sub { ra_raw(@POLICY, '--listen', '3', @args) },
+        sub { ra_raw(@POLICY, '--listen', '4', @args) },
         sub { select undef, undef, undef, 0.2; $lab->run('rarogue', ["$V6Lab::REPO/contrib/lab/ra-send", @$kinds], timeout => 10) });
     is($sent->{rc}, 0, 'ra-send ran') or diag $sent->{err};
     V6Lab::plugin_contract_ok($r, "hand-made: @$kinds");
