@@ -127,7 +127,7 @@ static const struct finding_doc findings[] = {
     {"router_spoofed", "CRITICAL",
      "a --router address advertised from another MAC"},
     {"router_mac_missing", "WARNING",
-     "a --router whose MAC is given sends no link-layer option"},
+     "a --router with a MAC, but no MAC known for its RAs"},
     {"rogue_prefix", "CRITICAL", "a prefix that is not one of --prefix"},
     {"prefix_not_64", "WARNING or CRITICAL",
      "an autonomous prefix that is not a /64: SLAAC ignores it (CRITICAL "

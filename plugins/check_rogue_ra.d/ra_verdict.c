@@ -8,23 +8,25 @@
 
 #include "check_rogue_ra.d/ra_sock.h"
 
+static bool has_addr(const struct in6_addr *set, size_t n,
+		     const struct in6_addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!memcmp(&set[i], a, sizeof *a))
+			return true;
+	return false;
+}
+
+/* The same addresses, in any order. */
 static bool same_set(const struct in6_addr *a, size_t na,
 		     const struct in6_addr *b, size_t nb)
 {
-	for (size_t i = 0; i < na; i++) {
-		size_t k = 0;
-		while (k < nb && memcmp(&a[i], &b[k], sizeof *a))
-			k++;
-		if (k == nb)
+	for (size_t i = 0; i < na; i++)
+		if (!has_addr(b, nb, &a[i]))
 			return false;
-	}
-	for (size_t k = 0; k < nb; k++) {
-		size_t i = 0;
-		while (i < na && memcmp(&a[i], &b[k], sizeof *a))
-			i++;
-		if (i == na)
+	for (size_t i = 0; i < nb; i++)
+		if (!has_addr(a, na, &b[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -136,9 +138,9 @@ enum ra_known ra_verdict_router(const struct ra_router *rt,
 		break;
 	case RA_KNOWN_NO_MAC:
 		report_add(r, STATE_WARNING, "router_mac_missing", &ab,
-			   "%s sends no link-layer address option: its MAC "
-			   "cannot be checked",
-			   name);
+			   "%s: no MAC known (no frame matched, no link-layer "
+			   "address option), so it cannot be checked: %s",
+			   name, more);
 		break;
 	default:
 		report_add(r, STATE_OK, "router", &ab, "%s: %s", name, more);
