@@ -1,7 +1,8 @@
 /* ra_sock: the raw ICMPv6 socket that hears Router Advertisements and
  * sends one Router Solicitation (RFC 4861 6.3.7).
- * ra_sock_open() is the one privileged step (CAP_NET_RAW): main() calls it
- * before anything else and drops every capability right after. It sets an
+ * ra_sock_open() and ra_sock_open_link() are the privileged steps
+ * (CAP_NET_RAW): main() calls them before anything else and drops every
+ * capability right after. It sets an
  * ICMP6_FILTER that passes type 134 alone, so the kernel drops everything
  * else before we see it, and asks for the hop limit and the packet info
  * of each packet. Extension headers (hop-by-hop, destination, fragment)
