@@ -54,7 +54,7 @@ sub start_in_mon {
         POSIX::setsid();
         open STDOUT, '>', "$tmp/engine.log";
         open STDERR, '>&', \*STDOUT;
-        exec 'ip', 'netns', 'exec', $lab->id . '-mon', @cmd;
+        { no warnings 'exec'; exec 'ip', 'netns', 'exec', $lab->id . '-mon', @cmd; }
         POSIX::_exit(127);
     }
     return $pid;
