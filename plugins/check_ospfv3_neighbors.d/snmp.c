@@ -117,6 +117,14 @@ static enum src_result ask(struct walk *w, int type, const oid *name,
 	}
 	if (st != STAT_SUCCESS || !*resp) {
 		snmp_sess_error(w->sp, &liberr, &syserr, &msg);
+		/* The synchronous call leaves the reason in the session or
+		 * in the library's global, not always where sess_error
+		 * looks. */
+		if (!liberr)
+			liberr = w->ss->s_snmp_errno;
+		if (!liberr)
+			liberr = snmp_errno;
+		vlog(3, "SNMP: status %d, library error %d\n", st, liberr);
 		snprintf(w->err, w->errlen, "SNMP: %s: %s", w->peer,
 			 msg ? msg : "request failed");
 		free(msg);
