@@ -169,7 +169,7 @@ static const struct finding_doc findings[] = {
      "the source answered with an error (unknown protocol, SNMP "
      "authentication, no OSPFV3-MIB)"},
     {"source_malformed", "UNKNOWN", "garbage, truncated or oversized output"},
-    {"source_timeout", "UNKNOWN (or the -t state)",
+    {"source_timeout", "UNKNOWN or the -t state",
      "the source did not finish within -t; a hanging vtysh is killed"},
 };
 
@@ -324,10 +324,9 @@ static const struct plugin plugin = {
 	"  FRR: both neighbors Full, and Full for 5 minutes at least\n"
 	"check_ospfv3_neighbors --source bird --protocol core -n 10.0.0.1\n"
 	"  BIRD's OSPF protocol 'core': 10.0.0.1 Full\n"
-	"check_ospfv3_neighbors --source snmp -H 2001:db8::1 --snmp-user mon "
-	"--auth-protocol SHA-256 --auth-password ... --priv-password ... "
+	"check_ospfv3_neighbors --source snmp -H 2001:db8::1 -C public "
 	"--min-full 2\n"
-	"  a vendor router over SNMPv3: at least two neighbors Full\n",
+	"  a vendor router over SNMPv2c: at least two neighbors Full\n",
     .std = STD_HOST | STD_FAMILY,
     .host_help = "snmp: the agent, an address (IPv6 literals work) or a "
 		 "name.",
