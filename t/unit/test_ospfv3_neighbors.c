@@ -2,6 +2,7 @@
  * parser, the OSPFV3-MIB row decoder (on captured and hostile fixtures in
  * t/data/ospfv3_neighbors, the fuzzing corpus too), the option parsers and
  * the verdicts. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -386,6 +387,57 @@ static void test_verdict(void)
 	   "expected on eth1, found on eth2: said");
 }
 
+/* Every prefix of each fixture and each byte replaced by a few hostile
+ * ones, through the parsers: none may crash, read out of bounds (run under
+ * make SANITIZE=1) or accept a cut document as a complete one. */
+static void test_mutations(void)
+{
+	static const char *files[] = {
+	    "frr-lab.json",	 "frr-mixed.json",  "bird-lab.txt",
+	    "bird-twoproto.txt", "bird-nosuch.txt", "frr-empty.json",
+	};
+	static const char bytes[] = {0,	  '"', '\n', ' ',	'-',
+				     '9', '{', ']',  (char)0xff};
+	char err[300];
+	size_t runs = 0, cut_accepted = 0;
+
+	for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++) {
+		size_t len;
+		char *t = slurp(files[fi], &len);
+		bool is_frr = files[fi][0] == 'f';
+		for (size_t cut = 0; cut < len; cut++) {
+			char *c = malloc(cut ? cut : 1);
+			memcpy(c, t, cut);
+			int rc = is_frr ? frr_parse(c, cut, &l, err, sizeof err)
+					: (int)bird_parse(c, cut, NULL, &l, err,
+							  sizeof err);
+			/* A cut reply is complete only if it still ends
+			 * with its last line (BIRD) or the closing brace and
+			 * maybe whitespace (JSON). */
+			if (rc == 0 && !is_frr && !bird_reply_end(c, cut))
+				cut_accepted++;
+			free(c);
+			runs++;
+		}
+		for (size_t i = 0; i < len; i++)
+			for (size_t b = 0; b < sizeof bytes; b++) {
+				char *c = malloc(len);
+				memcpy(c, t, len);
+				c[i] = bytes[b];
+				if (is_frr)
+					frr_parse(c, len, &l, err, sizeof err);
+				else
+					bird_parse(c, len, NULL, &l, err,
+						   sizeof err);
+				free(c);
+				runs++;
+			}
+		free(t);
+	}
+	ok(runs > 10000, "mutations: thousands of hostile inputs parsed");
+	is_int(cut_accepted, 0, "mutations: no cut BIRD reply accepted");
+}
+
 int main(void)
 {
 	test_nbr();
@@ -393,5 +445,6 @@ int main(void)
 	test_bird();
 	test_snmp();
 	test_verdict();
+	test_mutations();
 	return done_testing();
 }
