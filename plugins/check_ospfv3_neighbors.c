@@ -156,6 +156,8 @@ static const struct finding_doc findings[] = {
      "a neighbor stuck before Full, with its state, the time in it and the "
      "usual cause (ExStart/Exchange: MTU mismatch)"},
     {"full_too_few", "CRITICAL", "fewer neighbors Full than --min-full"},
+    {"full_count", "WARNING or CRITICAL",
+     "the number of Full neighbors is outside the -w or -c range"},
     {"neighbor_flapping", "WARNING", "Full for less than --min-uptime"},
     {"neighbor_unexpected", "WARNING",
      "a neighbor not in the -n list, with "
@@ -327,9 +329,13 @@ static const struct plugin plugin = {
 	"check_ospfv3_neighbors --source snmp -H 2001:db8::1 -C public "
 	"--min-full 2\n"
 	"  a vendor router over SNMPv2c: at least two neighbors Full\n",
-    .std = STD_HOST | STD_FAMILY,
+    .std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
     .host_help = "snmp: the agent, an address (IPv6 literals work) or a "
 		 "name.",
+    .warn_help = "WARNING when the number of Full neighbors is outside "
+		 "this range, e.g. 4: (see --min-full for the plain form).",
+    .crit_help = "CRITICAL when the number of Full neighbors is outside "
+		 "this range, e.g. 2:.",
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
     .findings = findings,
@@ -390,10 +396,11 @@ static void run(struct facts *fx, const struct opts *op,
 	}
 }
 
-static void count(struct report *r, const char *label, long v)
+static void count(struct report *r, const char *label, long v,
+		  const struct range *warn, const struct range *crit)
 {
 	report_perf(r,
-		    &(struct perf){label, (double)v, NULL, NULL, NULL, 0, NAN});
+		    &(struct perf){label, (double)v, NULL, warn, crit, 0, NAN});
 }
 
 static void judge(const struct facts *fx, const struct opts *op,
@@ -412,6 +419,8 @@ static void judge(const struct facts *fx, const struct opts *op,
 				  .strict = op->strict,
 				  .min_full = op->min_full,
 				  .min_uptime_s = op->min_uptime_s,
+				  .warn = &std->warn,
+				  .crit = &std->crit,
 				  .source = fx->source};
 	enum state worst = STATE_OK;
 
@@ -431,10 +440,10 @@ static void judge(const struct facts *fx, const struct opts *op,
 		    "%s", f->text);
 		worst = state_worst(worst, f->state);
 	}
-	count(r, "neighbors", v.neighbors);
-	count(r, "full", v.full);
-	count(r, "not_full", v.not_full);
-	count(r, "missing", v.missing);
+	count(r, "neighbors", v.neighbors, NULL, NULL);
+	count(r, "full", v.full, &std->warn, &std->crit);
+	count(r, "not_full", v.not_full, NULL, NULL);
+	count(r, "missing", v.missing, NULL, NULL);
 	if (worst == STATE_OK)
 		report_summary(r, "%s: %ld neighbor%s, %ld Full%s", fx->source,
 			       v.neighbors, v.neighbors == 1 ? "" : "s", v.full,

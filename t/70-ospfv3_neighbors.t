@@ -112,6 +112,11 @@ $p = frr('-n', '0.0.0.2', '--min-full', 2);
 is($p->{rc}, 2, 'FRR --min-full 2: CRITICAL');
 code_is($p, 'full_too_few', 'CRITICAL', 'FRR --min-full 2');
 
+$p = frr('-n', '0.0.0.2', '-w', '2:', '-c', '1:');
+is($p->{rc}, 1, 'FRR -w 2: with one Full: WARNING');
+code_is($p, 'full_count', 'WARNING', 'FRR -w 2:');
+is($p->{perf}{full}{warn}, '2:', 'FRR -w 2: in the perfdata');
+
 # The adjacency is seconds old: --min-uptime 2 turns from a flap warning
 # to OK as it ages.
 my $t0 = time;

@@ -218,6 +218,17 @@ void verdict_judge(const struct nbr_list *l, const struct verdict_opts *o,
 		     v->full == 1 ? "" : "s", o->min_full,
 		     l->n ? "" : " (no OSPFv3 neighbor at all)");
 	}
+	enum state st = range_state(o->warn, o->crit, (double)v->full);
+	if (st != STATE_OK) {
+		char rt[64];
+		struct finding *f = add(v, st, "full_count", 0, NULL);
+		f->rid[0] = '\0';
+		range_format(st == STATE_CRITICAL ? o->crit : o->warn, rt,
+			     sizeof rt);
+		text(f, "%ld neighbor%s Full, outside the %s range %s", v->full,
+		     v->full == 1 ? "" : "s",
+		     st == STATE_CRITICAL ? "-c" : "-w", rt);
+	}
 	if (l->dropped) {
 		struct finding *f =
 		    add(v, STATE_WARNING, "neighbors_truncated", 0, NULL);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "check_ospfv3_neighbors.d/nbr.h"
+#include "range.h"
 #include "status.h"
 
 /* -n ROUTER_ID[@IFACE] */
@@ -25,8 +26,9 @@ struct verdict_opts {
 	size_t nexp;
 	bool allow_2way;
 	bool strict;
-	long min_full;	    /* -1: not given */
-	long min_uptime_s;  /* 0: no flap check */
+	long min_full;			 /* -1: not given */
+	long min_uptime_s;		 /* 0: no flap check */
+	const struct range *warn, *crit; /* -w/-c on the Full count, or NULL */
 	const char *source; /* "FRR", "BIRD", "SNMP": for the texts */
 };
 

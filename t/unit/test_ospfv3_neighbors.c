@@ -369,6 +369,26 @@ static void test_verdict(void)
 	o.min_full = 2;
 	verdict_judge(&l, &o, &v);
 	ok(!find(&v, "full_too_few", NULL), "--min-full 2 with 2 Full: fine");
+	ok(!find(&v, "full_count", NULL), "no -w/-c: no full_count");
+
+	struct range w, c;
+	range_parse("3:", &w, err, sizeof err);
+	range_parse("2:", &c, err, sizeof err);
+	o.warn = &w;
+	o.crit = &c;
+	verdict_judge(&l, &o, &v);
+	f = find(&v, "full_count", NULL);
+	ok(f && f->state == STATE_WARNING, "-w 3: with 2 Full: WARNING");
+	is_str(f ? f->text : "",
+	       "2 neighbors Full, outside the -w range 3:", "-w: the sentence");
+	range_parse("3:", &c, err, sizeof err);
+	verdict_judge(&l, &o, &v);
+	f = find(&v, "full_count", NULL);
+	ok(f && f->state == STATE_CRITICAL, "-c 3: with 2 Full: CRITICAL");
+	range_parse("1:", &w, err, sizeof err);
+	range_parse("2:", &c, err, sizeof err);
+	verdict_judge(&l, &o, &v);
+	ok(!find(&v, "full_count", NULL), "-c 2: at 2 Full: inclusive, OK");
 
 	l.n = 0;
 	o.min_full = 1;
