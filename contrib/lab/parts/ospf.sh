@@ -164,8 +164,22 @@ ospf_snmpd_start() {
 	ospf_wait_sock "$d/agentx.sock" 5 || die "snmpd made no AgentX socket"
 }
 
+# FRR keeps each pathspace's sockets in /var/run/frr/PATHSPACE, which `lab
+# down` does not know about: remove those of our nodes whose namespace is
+# gone (this lab's last run, or another lab taken down since).
+ospf_frr_gc() {
+	local d name
+	for d in /var/run/frr/*-o*; do
+		[ -d "$d" ] || continue
+		name=${d##*/}
+		[[ $name =~ ^[a-z0-9]{1,8}-o(rtr|full|auth|mtu)$ ]] || continue
+		[ -e "/run/netns/$name" ] || rm -rf "$d"
+	done
+}
+
 ospf_start() {
 	local n pids=""
+	ospf_frr_gc
 	# shellcheck disable=SC2086
 	part_nodes $OSPF_FRR_NODES $OSPF_BIRD_NODES
 	ospf_link ortr o-full ofull o-rtr
