@@ -9,6 +9,8 @@
 use strict;
 use warnings;
 use Test::More;
+use IO::Socket::UNIX;
+use Socket qw(SOCK_STREAM);
 use Time::HiRes qw(time sleep);
 use lib 't/lib';
 use V6Lab qw(code_is no_code perf_is);
@@ -131,6 +133,11 @@ code_is($p, 'source_unreachable', 'UNKNOWN', 'FRR unknown pathspace');
 like($p->{json}{summary}, qr/^FRR: vtysh -N nosuch failed \(exit 1\): Exiting: failed to connect to any daemons/,
     'FRR unknown pathspace: vtysh\'s reason');
 
+$p = $check->(@FRR, '-n', '0.0.0.2', { node => 'ortr', user => 'nobody' });
+is($p->{rc}, 3, 'FRR as a user outside frrvty: UNKNOWN');
+like($p->{json}{summary}, qr/failed to connect to any daemons\. \(as this user: is it in the frrvty group\?\)/,
+    'FRR as a user outside frrvty: says why');
+
 for my $case ([garbage => 'source_malformed', qr/not valid JSON/],
               [truncated => 'source_malformed', qr/not valid JSON/],
               [huge => 'source_malformed', qr/more than 4194304 bytes/],
@@ -181,6 +188,22 @@ $p = $check->('--source', 'bird', '--socket', "$S/nosuch.ctl", { node => 'bdut' 
 is($p->{rc}, 3, 'BIRD socket absent: UNKNOWN');
 code_is($p, 'source_unreachable', 'UNKNOWN', 'BIRD socket absent');
 like($p->{json}{summary}, qr/cannot connect to .*nosuch\.ctl: No such file or directory/, 'BIRD socket absent: says so');
+
+# A socket that accepts and never greets: UNKNOWN within -t.
+{
+    my $path = "$S/silent.ctl";
+    my $srv = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Local => $path, Listen => 5)
+        or die "cannot listen on $path: $!";
+    my $p = $lab->plugin('check_ospfv3_neighbors', '--output-format', 'json', '-t', 2,
+        '--source', 'bird', '--socket', $path, { node => 'bdut', timeout => 10 });
+    V6Lab::plugin_contract_ok($p, 'BIRD socket that never greets');
+    is($p->{rc}, 3, 'BIRD socket that never greets: UNKNOWN');
+    code_is($p, 'source_timeout', 'UNKNOWN', 'BIRD socket that never greets');
+    like($p->{json}{summary}, qr/^BIRD: no greeting from .*silent\.ctl within the timeout/, 'BIRD silent socket: says so');
+    cmp_ok($p->{secs}, '<', 2.5, 'BIRD silent socket: over within -t 2 + 0.5 s');
+    close $srv;
+    unlink $path;
+}
 
 # --- SNMP ------------------------------------------------------------------------
 

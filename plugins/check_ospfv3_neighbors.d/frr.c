@@ -206,18 +206,26 @@ static bool both_closed(void *arg)
 }
 
 /* The last line of vtysh's stderr that says something: vtysh -N always
- * complains that /etc/frr/PATHSPACE/vtysh.conf does not exist. */
+ * complains that /etc/frr/PATHSPACE/vtysh.conf does not exist, and a user
+ * without access to the sockets gets a "Hint:" line after the reason. */
 static void err_line(const char *text, char *dst, size_t len)
 {
 	char copy[1024];
 	char *save = NULL, *line;
+	bool hint = false;
 
 	snprintf(copy, sizeof copy, "%s", text);
 	dst[0] = '\0';
 	for (line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (!strstr(line, "Can't open configuration file") && *line)
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "Hint:", 5))
+			hint = true;
+		else if (!strstr(line, "Can't open configuration file") &&
+			 *line)
 			nbr_copy_word(dst, len, line, strlen(line));
+	}
+	if (hint && strlen(dst) + 60 < len)
+		strcat(dst, " (as this user: is it in the frrvty group?)");
 }
 
 static void sleep_ms(long ms)
