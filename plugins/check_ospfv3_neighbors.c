@@ -190,23 +190,30 @@ static int is_word(const char *s, const char *extra)
 /* An option that belongs to another source is a mistake worth naming. */
 static int wrong_source(const struct std_opts *std, char *err, size_t len)
 {
-	const char *opt = NULL, *src = NULL;
+	const struct {
+		bool given;
+		const char *opt;
+		int source;
+		const char *name;
+	} own[] = {
+	    {o.pathspace != NULL, "--pathspace", SRC_FRR, "frr"},
+	    {strcmp(o.vtysh, "vtysh") != 0, "--vtysh", SRC_FRR, "frr"},
+	    {o.protocol != NULL, "--protocol", SRC_BIRD, "bird"},
+	    {strcmp(o.socket, "/run/bird/bird.ctl") != 0, "--socket", SRC_BIRD,
+	     "bird"},
+	    {std->host_set, "-H", SRC_SNMP, "snmp"},
+	    {o.community != NULL, "-C", SRC_SNMP, "snmp"},
+	    {o.user != NULL, "--snmp-user", SRC_SNMP, "snmp"},
+	    {o.port != 161, "--port", SRC_SNMP, "snmp"},
+	};
 
-	if (o.source != SRC_FRR && (o.pathspace || strcmp(o.vtysh, "vtysh"))) {
-		opt = o.pathspace ? "--pathspace" : "--vtysh";
-		src = "frr";
-	} else if (o.source != SRC_BIRD && o.protocol) {
-		opt = "--protocol";
-		src = "bird";
-	} else if (o.source != SRC_SNMP &&
-		   (std->host_set || o.community || o.user)) {
-		opt = std->host_set ? "-H" : o.community ? "-C" : "--snmp-user";
-		src = "snmp";
-	}
-	if (!opt)
-		return 0;
-	snprintf(err, len, "%s is for --source %s", opt, src);
-	return -1;
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (own[i].given && own[i].source != o.source) {
+			snprintf(err, len, "%s is for --source %s", own[i].opt,
+				 own[i].name);
+			return -1;
+		}
+	return 0;
 }
 
 static int validate_snmp(const struct std_opts *std, char *err, size_t len)
@@ -385,6 +392,11 @@ static void run(struct facts *fx, const struct opts *op,
 		fx->res = snmpnbr_fetch(&c, &fx->list, fx->err, sizeof fx->err);
 		break;
 	}
+	if (op->min_uptime_s && op->source != SRC_FRR)
+		vlog(1,
+		     "--min-uptime: %s reports no time in state, so flaps "
+		     "cannot be seen\n",
+		     fx->source);
 	vlog(1, "%s: %zu neighbors%s%s\n", fx->source, fx->list.n,
 	     fx->res ? "; " : "", fx->res ? fx->err : "");
 	for (size_t i = 0; i < fx->list.n && fx->res == SRC_OK; i++) {

@@ -214,9 +214,9 @@ static void on_sock(int fd, short revents, void *arg)
 	for (;;) {
 		if (c->cap - c->len < 4097) {
 			size_t cap = c->cap ? c->cap * 2 : 16384;
-			char *p = c->len + 4097 > BIRD_MAX_REPLY
-				      ? NULL
-				      : realloc(c->buf, cap);
+			char *p = NULL;
+			if (c->len + 4097 <= BIRD_MAX_REPLY)
+				p = realloc(c->buf, cap);
 			if (!p) {
 				conv_fail(c, SRC_MALFORMED,
 					  "the reply is too large");

@@ -154,13 +154,12 @@ static enum src_result walk_states(struct walk *w, struct nbr_list *out)
 {
 	oid at[MAX_OID_LEN];
 	size_t atlen = STATE_COL_LEN;
-	int type = w->c->version == 1 ? SNMP_MSG_GETNEXT : SNMP_MSG_GETBULK;
 
 	memcpy(at, state_col, sizeof state_col);
 	deadline_step("walking ospfv3NbrState at %s", w->peer);
 	for (;;) {
 		netsnmp_pdu *resp;
-		enum src_result r = ask(w, type, at, atlen, &resp);
+		enum src_result r = ask(w, SNMP_MSG_GETBULK, at, atlen, &resp);
 		if (r != SRC_OK)
 			return r;
 		bool over =
@@ -371,7 +370,7 @@ enum src_result snmpnbr_fetch(const struct snmp_cfg *c, struct nbr_list *out,
 		if (set_v3(&s, c, err, errlen))
 			return SRC_ERROR;
 	} else {
-		s.version = c->version == 1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
+		s.version = SNMP_VERSION_2c;
 		s.community = (u_char *)c->community;
 		s.community_len = strlen(c->community);
 	}

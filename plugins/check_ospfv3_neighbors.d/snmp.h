@@ -1,10 +1,10 @@
 /* snmp: a router's adjacencies from OSPFV3-MIB (RFC 5643) through
  * net-snmp: ospfv3NbrState (1.3.6.1.2.1.191.1.9.1.8), indexed by
  * ospfv3NbrIfIndex, ospfv3NbrIfInstId, ospfv3NbrRtrId (the router id as
- * one unsigned 32-bit sub-identifier), walked with GETBULK (GETNEXT for
- * v1); then IF-MIB ifName (1.3.6.1.2.1.31.1.1.1.1) for the interfaces the
- * rows name. Numeric OIDs only: Debian ships no MIB files. The MIB has no
- * time in state, so flaps cannot be seen through it. */
+ * one unsigned 32-bit sub-identifier), walked with GETBULK; then IF-MIB ifName
+ * (1.3.6.1.2.1.31.1.1.1.1) for the interfaces the rows name. Numeric OIDs only:
+ * Debian ships no MIB files. The MIB has no time in state, so flaps cannot be
+ * seen through it. */
 #ifndef OSPFV3_SNMP_H
 #define OSPFV3_SNMP_H
 
@@ -19,7 +19,7 @@ struct snmp_cfg {
 	bool literal6;	  /* host is an IPv6 literal */
 	int family;	  /* AF_INET6 / AF_INET from -6 / -4, else 0 */
 	long port;
-	int version; /* 1, 2 (v2c) or 3 */
+	int version; /* 2 (v2c) or 3 */
 	const char *community;
 	const char *user;
 	int auth_proto; /* NETSNMP_USMAUTH_*, 0 for none */
