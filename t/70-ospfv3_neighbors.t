@@ -3,9 +3,10 @@
 # adjacencies read from FRR (vtysh -N), BIRD 2 (its control socket) and SNMP
 # (snmpd with ospf6d's AgentX, v2c and v3): a Full neighbor, one never seen
 # (authentication trailer on one side only), one stuck in ExStart (MTU 1400
-# against 1500), a Full neighbor silenced (gone after the 8 s dead
-# interval), its return caught as a flap, unreachable daemons and agents,
-# and a fake vtysh that prints garbage, cuts its JSON short or hangs.
+# against 1500), two DROthers on a LAN (2-Way, --allow-2way), a Full
+# neighbor silenced (gone after the 8 s dead interval), its return caught as
+# a flap, unreachable daemons and agents, and a fake vtysh that prints
+# garbage, cuts its JSON short or hangs.
 use strict;
 use warnings;
 use Test::More;
@@ -45,7 +46,7 @@ sub quiet {
         @{ $ARGS{$src} }, @args, { node => $NODE{$src}, timeout => 10 });
 }
 
-# Polls every source until cond($p) holds for each, at most $limit s;
+# Polls every source until cond($p, $src) holds for each, at most $limit s;
 # returns {src => seconds it took, or undef}.
 sub poll_all {
     my ($limit, $cond, @args) = @_;
@@ -55,26 +56,34 @@ sub poll_all {
     while (%left && time - $t0 < $limit) {
         for my $src (sort keys %left) {
             my $p = quiet($src, @args);
-            if ($cond->($p)) { $took{$src} = time - $t0; delete $left{$src} }
+            if ($cond->($p, $src)) { $took{$src} = time - $t0; delete $left{$src} }
         }
         sleep 0.25 if %left;
     }
     return \%took;
 }
 
+sub has {
+    my ($p, $code, $rid) = @_;
+    return scalar grep { ($_->{name} // '') eq $rid } V6Lab::findings($p, $code);
+}
 sub full_of {
     my ($rid) = @_;
-    return sub { grep { ($_->{name} // '') eq $rid } V6Lab::findings($_[0], 'neighbor_full') };
+    return sub { has($_[0], 'neighbor_full', $rid) };
 }
 
 # --- convergence: a bounded poll, not a sleep ----------------------------------
 
-# Converged: 0.0.0.2 Full and 0.0.0.4 in the table (stuck in ExStart).
+# Converged: 0.0.0.2 Full and 0.0.0.4 in the table (stuck in ExStart); on
+# FRR's LAN (FRR and SNMP) 0.0.0.5 Full (the DR, after the 3 s wait) and
+# 0.0.0.6 seen (2-Way).
 my $t = poll_all(20, sub {
-        full_of('0.0.0.2')->($_[0]) && V6Lab::findings($_[0], 'neighbor_not_full')
-    }, '-n', '0.0.0.2', '-n', '0.0.0.4');
+        my ($p, $src) = @_;
+        has($p, 'neighbor_full', '0.0.0.2') && has($p, 'neighbor_not_full', '0.0.0.4')
+            && ($src eq 'bird' || (has($p, 'neighbor_full', '0.0.0.5') && has($p, 'neighbor_not_full', '0.0.0.6')))
+    }, map { ('-n', "0.0.0.$_") } 2, 4, 5, 6);
 for my $src (qw(frr bird snmp)) {
-    ok(defined $t->{$src}, "$src: 0.0.0.2 Full and 0.0.0.4 seen after start")
+    ok(defined $t->{$src}, "$src: the lab's adjacencies formed")
         or BAIL_OUT("$src never converged; the lab's OSPF does not work");
 }
 
@@ -83,8 +92,8 @@ for my $src (qw(frr bird snmp)) {
 my $p = frr('-n', '0.0.0.2@o-full');
 is($p->{rc}, 0, 'FRR Full neighbor: OK');
 code_is($p, 'neighbor_full', 'OK', 'FRR Full');
-is($p->{json}{summary}, 'FRR: 2 neighbors, 1 Full, every expected one', 'FRR Full: the summary sentence');
-perf_is($p, $_->[0], $_->[1], 'FRR Full') for [neighbors => 2], [full => 1], [not_full => 1], [missing => 0];
+is($p->{json}{summary}, 'FRR: 4 neighbors, 2 Full, every expected one', 'FRR Full: the summary sentence');
+perf_is($p, $_->[0], $_->[1], 'FRR Full') for [neighbors => 4], [full => 2], [not_full => 2], [missing => 0];
 code_is($p, 'neighbor_extra', 'OK', 'FRR: 0.0.0.4 not expected, listed');
 
 $p = frr('-n', '0.0.0.3@o-auth');
@@ -110,14 +119,27 @@ $p = frr('-n', '0.0.0.2', '--strict');
 is($p->{rc}, 1, 'FRR --strict: WARNING');
 code_is($p, 'neighbor_unexpected', 'WARNING', 'FRR --strict');
 
+$p = frr('-n', '0.0.0.2', '--min-full', 3);
+is($p->{rc}, 2, 'FRR --min-full 3 with 2 Full: CRITICAL');
+code_is($p, 'full_too_few', 'CRITICAL', 'FRR --min-full 3');
 $p = frr('-n', '0.0.0.2', '--min-full', 2);
-is($p->{rc}, 2, 'FRR --min-full 2: CRITICAL');
-code_is($p, 'full_too_few', 'CRITICAL', 'FRR --min-full 2');
+is($p->{rc}, 0, 'FRR --min-full 2 with 2 Full: OK');
 
-$p = frr('-n', '0.0.0.2', '-w', '2:', '-c', '1:');
-is($p->{rc}, 1, 'FRR -w 2: with one Full: WARNING');
-code_is($p, 'full_count', 'WARNING', 'FRR -w 2:');
-is($p->{perf}{full}{warn}, '2:', 'FRR -w 2: in the perfdata');
+# The LAN: ortr and odro are DROthers, 2-Way by design.
+$p = frr('-n', '0.0.0.5@o-lan', '-n', '0.0.0.6@o-lan');
+is($p->{rc}, 2, 'FRR 2-Way without --allow-2way: CRITICAL');
+code_is($p, 'neighbor_not_full', 'CRITICAL', 'FRR 2-Way');
+like($p->{json}{summary}, qr/^0\.0\.0\.6 on o-lan stuck in 2-Way for \d+(?: s|m\d\ds): normal for two DROthers on a broadcast link \(--allow-2way\)/,
+    'FRR 2-Way: the sentence points at --allow-2way');
+$p = frr('-n', '0.0.0.5@o-lan', '-n', '0.0.0.6@o-lan', '--allow-2way');
+is($p->{rc}, 0, 'FRR 2-Way with --allow-2way: OK');
+code_is($p, 'neighbor_2way', 'OK', 'FRR --allow-2way');
+code_is($p, 'neighbor_full', 'OK', 'FRR: the DR is Full');
+
+$p = frr('-n', '0.0.0.2', '-w', '3:', '-c', '1:');
+is($p->{rc}, 1, 'FRR -w 3: with two Full: WARNING');
+code_is($p, 'full_count', 'WARNING', 'FRR -w 3:');
+is($p->{perf}{full}{warn}, '3:', 'FRR -w 3: in the perfdata');
 
 # The adjacency is seconds old: --min-uptime 2 turns from a flap warning
 # to OK as it ages.
@@ -210,7 +232,11 @@ like($p->{json}{summary}, qr/cannot connect to .*nosuch\.ctl: No such file or di
 $p = snmp('-n', '0.0.0.2@o-full');
 is($p->{rc}, 0, 'SNMP v2c Full neighbor (interface by ifName): OK');
 code_is($p, 'neighbor_full', 'OK', 'SNMP v2c Full');
-perf_is($p, 'neighbors', 2, 'SNMP v2c');
+perf_is($p, 'neighbors', 4, 'SNMP v2c');
+
+$p = snmp('-n', '0.0.0.6@o-lan', '--allow-2way');
+is($p->{rc}, 0, 'SNMP twoWay(4) with --allow-2way: OK');
+code_is($p, 'neighbor_2way', 'OK', 'SNMP --allow-2way');
 
 $p = v3('-n', '0.0.0.2@o-full');
 is($p->{rc}, 0, 'SNMP v3 authPriv Full neighbor: OK');

@@ -1,10 +1,13 @@
 # Lab part "ospf": OSPFv3 adjacencies for check_ospfv3_neighbors, one
-# router under test per implementation and three neighbors each:
+# router under test per implementation and its neighbors:
 #
 #   FRR  (zebra + ospf6d per node, vtysh -N ${ID}-NODE)
 #     ofull 0.0.0.2 --o-full-- ortr 0.0.0.1 --o-auth-- oauth 0.0.0.3
 #                               |  (auth trailer on ortr's side only)
 #                               +--o-mtu (MTU 1400 on ortr)-- omtu 0.0.0.4
+#                               +--o-lan (a bridge in odr)-- odr 0.0.0.5 (DR)
+#                                                        +-- odro 0.0.0.6
+#     (on the LAN ortr and odro have priority 0: DROthers, 2-Way by design)
 #   BIRD 2 (bird -c -s -P, socket $STATE/ospf/bdut.ctl, protocol "lab")
 #     bfull 0.0.0.2 --b-full-- bdut 0.0.0.1 --b-auth-- bauth 0.0.0.3
 #                               +--b-mtu (MTU 1400 on bdut)-- bmtu 0.0.0.4
@@ -26,21 +29,31 @@ ALL_PARTS="$ALL_PARTS ospf"
 FAULTS="$FAULTS
 ospf-silent|ospf|ofull (FRR) and bfull (BIRD) stop sending OSPF: their Full adjacency dies after the 8 s dead interval"
 
-OSPF_FRR_NODES="ortr ofull oauth omtu"
+OSPF_FRR_NODES="ortr ofull oauth omtu odr odro"
 OSPF_BIRD_NODES="bdut bfull bauth bmtu"
 
-# ospf_frr_iface IFNAME[:auth]
+# ospf_frr_iface IFNAME[:auth|:lanPRIORITY]: a point-to-point link (with the
+# authentication trailer), or a broadcast one with that router priority. On
+# the LAN the dead interval is 3 s: a router waits that long before the DR
+# election (RFC 2328 9.4), and the tests wait for it.
 ospf_frr_iface() {
-	local ifname=${1%%:*}
-	cat <<-EOF
-		interface $ifname
-		 ipv6 ospf6 area 0.0.0.0
-		 ipv6 ospf6 network point-to-point
-		 ipv6 ospf6 hello-interval 1
-		 ipv6 ospf6 dead-interval 8
-		 ipv6 ospf6 retransmit-interval 2
-	EOF
-	[ "$1" = "$ifname" ] || echo " ipv6 ospf6 authentication key-id 1 hash-algo hmac-sha-256 key labsecret"
+	local ifname=${1%%:*} how=${1#*:}
+	echo "interface $ifname"
+	echo " ipv6 ospf6 area 0.0.0.0"
+	echo " ipv6 ospf6 hello-interval 1"
+	echo " ipv6 ospf6 retransmit-interval 2"
+	case $how in
+	lan*)
+		echo " ipv6 ospf6 network broadcast"
+		echo " ipv6 ospf6 priority ${how#lan}"
+		echo " ipv6 ospf6 dead-interval 3"
+		;;
+	*)
+		echo " ipv6 ospf6 network point-to-point"
+		echo " ipv6 ospf6 dead-interval 8"
+		;;
+	esac
+	[ "$how" != auth ] || echo " ipv6 ospf6 authentication key-id 1 hash-algo hmac-sha-256 key labsecret"
 }
 
 ospf_frr_conf() {
@@ -80,10 +93,12 @@ ospf_bird_conf() {
 ospf_files() {
 	local d=$STATE/ospf n
 	mkdir -p "$d/snmp" "$d/snmp-var" "$d/snmp-frr-var"
-	ospf_frr_conf ortr 0.0.0.1 o-full o-auth:auth o-mtu >"$d/ortr-ospf6d.conf"
+	ospf_frr_conf ortr 0.0.0.1 o-full o-auth:auth o-mtu o-lan:lan0 >"$d/ortr-ospf6d.conf"
 	ospf_frr_conf ofull 0.0.0.2 o-rtr >"$d/ofull-ospf6d.conf"
 	ospf_frr_conf oauth 0.0.0.3 o-rtr >"$d/oauth-ospf6d.conf"
 	ospf_frr_conf omtu 0.0.0.4 o-rtr >"$d/omtu-ospf6d.conf"
+	ospf_frr_conf odr 0.0.0.5 o-lan:lan10 >"$d/odr-ospf6d.conf"
+	ospf_frr_conf odro 0.0.0.6 o-lan:lan0 >"$d/odro-ospf6d.conf"
 	for n in $OSPF_FRR_NODES; do
 		printf "hostname %s\n" "$n" >"$d/$n-zebra.conf"
 	done
@@ -185,6 +200,20 @@ ospf_start() {
 	ospf_link ortr o-full ofull o-rtr
 	ospf_link ortr o-auth oauth o-rtr
 	ospf_link ortr o-mtu omtu o-rtr 1400
+	# The LAN: a bridge in odr (the DR, priority 10) with ortr and odro
+	# (priority 0 both): DROthers, so they stay 2-Way with each other.
+	ip -n "$(ns odr)" -batch - <<-EOF
+		link add o-lan type bridge mcast_snooping 0
+		link add o-lan-r type veth peer name o-lan netns $(ns ortr)
+		link add o-lan-d type veth peer name o-lan netns $(ns odro)
+		link set o-lan-r master o-lan
+		link set o-lan-d master o-lan
+		link set o-lan up
+		link set o-lan-r up
+		link set o-lan-d up
+	EOF
+	ip -n "$(ns ortr)" link set o-lan up
+	ip -n "$(ns odro)" link set o-lan up
 	ospf_link bdut b-full bfull b-dut
 	ospf_link bdut b-auth bauth b-dut
 	ospf_link bdut b-mtu bmtu b-dut 1400
