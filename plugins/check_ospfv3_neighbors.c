@@ -34,24 +34,12 @@
 
 enum source { SRC_FRR, SRC_BIRD, SRC_SNMP };
 
-/* net-snmp's numbers (transform_oids.h, snmpusm.h), kept here so the
- * option table needs no net-snmp header. */
-enum {
-	AUTH_MD5 = 2,
-	AUTH_SHA = 3,
-	AUTH_SHA224,
-	AUTH_SHA256,
-	AUTH_SHA384,
-	AUTH_SHA512
-};
-enum { PRIV_DES = 1, PRIV_AES = 2, PRIV_AES192 = 0x102, PRIV_AES256 = 0x202 };
-
 static struct opts {
 	int source;
 	const char *pathspace, *vtysh;
 	const char *socket, *protocol;
 	const char *community, *user, *auth_pass, *priv_pass;
-	int auth_proto, priv_proto;
+	int auth_proto, priv_proto; /* enum snmpnbr_auth, snmpnbr_priv */
 	long port;
 	struct opt_list neighbors;
 	bool allow_2way, strict;
@@ -121,9 +109,11 @@ static const struct opt_def opts[] = {
 	{ .lname = "auth-protocol", .type = OPT_CHOICE, .target = &o.auth_proto,
 	  .arg = "PROTO",
 	  .choices = (const struct opt_choice[]){
-		{"MD5", AUTH_MD5}, {"SHA", AUTH_SHA}, {"SHA-224", AUTH_SHA224},
-		{"SHA-256", AUTH_SHA256}, {"SHA-384", AUTH_SHA384},
-		{"SHA-512", AUTH_SHA512}, {NULL, 0}},
+		{"MD5", SNMPNBR_AUTH_MD5}, {"SHA", SNMPNBR_AUTH_SHA},
+		{"SHA-224", SNMPNBR_AUTH_SHA224},
+		{"SHA-256", SNMPNBR_AUTH_SHA256},
+		{"SHA-384", SNMPNBR_AUTH_SHA384},
+		{"SHA-512", SNMPNBR_AUTH_SHA512}, {NULL, 0}},
 	  .help = "snmp v3: MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512 "
 		  "(default SHA when --auth-password is given)." },
 	{ .lname = "auth-password", .type = OPT_STRING, .target = &o.auth_pass,
@@ -131,8 +121,10 @@ static const struct opt_def opts[] = {
 	{ .lname = "priv-protocol", .type = OPT_CHOICE, .target = &o.priv_proto,
 	  .arg = "PROTO",
 	  .choices = (const struct opt_choice[]){
-		{"DES", PRIV_DES}, {"AES", PRIV_AES}, {"AES-128", PRIV_AES},
-		{"AES-192", PRIV_AES192}, {"AES-256", PRIV_AES256},
+		{"DES", SNMPNBR_PRIV_DES}, {"AES", SNMPNBR_PRIV_AES},
+		{"AES-128", SNMPNBR_PRIV_AES},
+		{"AES-192", SNMPNBR_PRIV_AES192},
+		{"AES-256", SNMPNBR_PRIV_AES256},
 		{NULL, 0}},
 	  .help = "snmp v3: DES, AES (AES-128), AES-192 or AES-256 (default "
 		  "AES when --priv-password is given)." },
@@ -239,10 +231,12 @@ static int validate_snmp(const struct std_opts *std, char *err, size_t len)
 		snprintf(err, len, "--auth-*/--priv-* need --snmp-user");
 		return -1;
 	}
-	if ((o.auth_proto && !o.auth_pass) || (o.priv_proto && !o.priv_pass)) {
-		snprintf(err, len, "--%s-protocol needs --%s-password",
-			 o.auth_proto && !o.auth_pass ? "auth" : "priv",
-			 o.auth_proto && !o.auth_pass ? "auth" : "priv");
+	if (o.auth_proto && !o.auth_pass) {
+		snprintf(err, len, "--auth-protocol needs --auth-password");
+		return -1;
+	}
+	if (o.priv_proto && !o.priv_pass) {
+		snprintf(err, len, "--priv-protocol needs --priv-password");
 		return -1;
 	}
 	if (o.priv_pass && !o.auth_pass) {
@@ -259,9 +253,9 @@ static int validate_snmp(const struct std_opts *std, char *err, size_t len)
 		return -1;
 	}
 	if (o.auth_pass && !o.auth_proto)
-		o.auth_proto = AUTH_SHA;
+		o.auth_proto = SNMPNBR_AUTH_SHA;
 	if (o.priv_pass && !o.priv_proto)
-		o.priv_proto = PRIV_AES;
+		o.priv_proto = SNMPNBR_PRIV_AES;
 	return 0;
 }
 

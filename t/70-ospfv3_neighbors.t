@@ -242,6 +242,18 @@ $p = v3('-n', '0.0.0.2@o-full');
 is($p->{rc}, 0, 'SNMP v3 authPriv Full neighbor: OK');
 code_is($p, 'neighbor_full', 'OK', 'SNMP v3 Full');
 
+for my $u (['labsha', 'SHA'], ['labmd5', 'MD5', 'DES'], ['lab512', 'SHA-512', 'AES-256']) {
+    my ($user, $auth, $priv) = @$u;
+    my @priv = $priv ? ('--priv-protocol', $priv, '--priv-password', 'labprivpass') : ();
+    $p = $check->('--source', 'snmp', '-H', 'fd6f:5::1', '--snmp-user', $user, '--auth-protocol', $auth,
+        '--auth-password', 'labauthpass', @priv, '-n', '0.0.0.2', { node => 'ortr' });
+    is($p->{rc}, 0, "SNMP v3 $auth" . ($priv ? "/$priv" : ' without privacy') . ': OK');
+}
+$p = $check->('--source', 'snmp', '-H', 'fd6f:5::1', '--snmp-user', 'labsha', '--auth-password', 'labauthpass',
+    '--priv-password', 'labprivpass', { node => 'ortr' });
+is($p->{rc}, 3, 'SNMP v3 privacy for a user without it: UNKNOWN');
+like($p->{json}{summary}, qr/Unsupported security level/, 'SNMP v3 privacy for a user without it: the agent\'s reason');
+
 $p = snmp('-n', '0.0.0.3');
 is($p->{rc}, 2, 'SNMP auth mismatch: CRITICAL');
 code_is($p, 'neighbor_missing', 'CRITICAL', 'SNMP auth mismatch');

@@ -18,6 +18,44 @@ static const oid ospfv3_mib[] = {1, 3, 6, 1, 2, 1, 191};
 static const oid if_name[] = {1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1};
 #define IF_NAME_LEN (sizeof if_name / sizeof if_name[0])
 
+int snmpnbr_auth_type(enum snmpnbr_auth a)
+{
+	switch (a) {
+	case SNMPNBR_AUTH_MD5:
+		return NETSNMP_USMAUTH_HMACMD5;
+	case SNMPNBR_AUTH_SHA:
+		return NETSNMP_USMAUTH_HMACSHA1;
+	case SNMPNBR_AUTH_SHA224:
+		return NETSNMP_USMAUTH_HMAC128SHA224;
+	case SNMPNBR_AUTH_SHA256:
+		return NETSNMP_USMAUTH_HMAC192SHA256;
+	case SNMPNBR_AUTH_SHA384:
+		return NETSNMP_USMAUTH_HMAC256SHA384;
+	case SNMPNBR_AUTH_SHA512:
+		return NETSNMP_USMAUTH_HMAC384SHA512;
+	case SNMPNBR_AUTH_NONE:
+		break;
+	}
+	return NETSNMP_USMAUTH_NOAUTH;
+}
+
+int snmpnbr_priv_type(enum snmpnbr_priv p)
+{
+	switch (p) {
+	case SNMPNBR_PRIV_DES:
+		return USM_CREATE_USER_PRIV_DES;
+	case SNMPNBR_PRIV_AES:
+		return USM_CREATE_USER_PRIV_AES;
+	case SNMPNBR_PRIV_AES192:
+		return USM_CREATE_USER_PRIV_AES192;
+	case SNMPNBR_PRIV_AES256:
+		return USM_CREATE_USER_PRIV_AES256;
+	case SNMPNBR_PRIV_NONE:
+		break;
+	}
+	return USM_CREATE_USER_PRIV_NONE;
+}
+
 void snmpnbr_peer(const struct snmp_cfg *c, char *out, size_t len)
 {
 	if (c->literal6)
@@ -287,7 +325,7 @@ static int set_v3(struct snmp_session *s, const struct snmp_cfg *c, char *err,
 	s->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
 	if (!c->auth_proto)
 		return 0;
-	p = sc_get_auth_oid(c->auth_proto, &len);
+	p = sc_get_auth_oid(snmpnbr_auth_type(c->auth_proto), &len);
 	if (!p) {
 		snprintf(err, errlen,
 			 "SNMP: this net-snmp lacks that "
@@ -309,7 +347,7 @@ static int set_v3(struct snmp_session *s, const struct snmp_cfg *c, char *err,
 	s->securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
 	if (!c->priv_proto)
 		return 0;
-	p = sc_get_priv_oid(c->priv_proto, &len);
+	p = sc_get_priv_oid(snmpnbr_priv_type(c->priv_proto), &len);
 	if (!p) {
 		snprintf(err, errlen,
 			 "SNMP: this net-snmp lacks that privacy protocol");

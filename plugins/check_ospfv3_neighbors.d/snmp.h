@@ -14,6 +14,28 @@
 #include "check_ospfv3_neighbors.d/nbr.h"
 #include "check_ospfv3_neighbors.d/source.h"
 
+/* USM protocols by name (RFC 3414, RFC 7860 SHA-2, RFC 3826 AES). */
+enum snmpnbr_auth {
+	SNMPNBR_AUTH_NONE = 0,
+	SNMPNBR_AUTH_MD5,
+	SNMPNBR_AUTH_SHA,
+	SNMPNBR_AUTH_SHA224,
+	SNMPNBR_AUTH_SHA256,
+	SNMPNBR_AUTH_SHA384,
+	SNMPNBR_AUTH_SHA512,
+};
+enum snmpnbr_priv {
+	SNMPNBR_PRIV_NONE = 0,
+	SNMPNBR_PRIV_DES,
+	SNMPNBR_PRIV_AES,
+	SNMPNBR_PRIV_AES192,
+	SNMPNBR_PRIV_AES256,
+};
+
+/* net-snmp's numbers for them: NETSNMP_USMAUTH_*, USM_CREATE_USER_PRIV_*. */
+int snmpnbr_auth_type(enum snmpnbr_auth a);
+int snmpnbr_priv_type(enum snmpnbr_priv p);
+
 struct snmp_cfg {
 	const char *host; /* an address literal or a name */
 	bool literal6;	  /* host is an IPv6 literal */
@@ -22,9 +44,9 @@ struct snmp_cfg {
 	int version; /* 2 (v2c) or 3 */
 	const char *community;
 	const char *user;
-	int auth_proto; /* NETSNMP_USMAUTH_*, 0 for none */
+	enum snmpnbr_auth auth_proto;
 	const char *auth_pass;
-	int priv_proto; /* USM_CREATE_USER_PRIV_*, 0 for none */
+	enum snmpnbr_priv priv_proto;
 	const char *priv_pass;
 };
 

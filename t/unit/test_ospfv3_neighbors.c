@@ -236,6 +236,18 @@ static void test_snmp(void)
 	snmpnbr_peer(&c, peer, sizeof peer);
 	is_str(peer, "udp6:rtr:161", "a name with -6");
 
+	is_int(snmpnbr_auth_type(SNMPNBR_AUTH_MD5), 2,
+	       "MD5: NETSNMP_USMAUTH_HMACMD5");
+	is_int(snmpnbr_auth_type(SNMPNBR_AUTH_SHA), 3, "SHA: ..._HMACSHA1");
+	is_int(snmpnbr_auth_type(SNMPNBR_AUTH_SHA256), 5,
+	       "SHA-256: ..._HMAC192SHA256 (RFC 7860)");
+	is_int(snmpnbr_auth_type(SNMPNBR_AUTH_SHA512), 7,
+	       "SHA-512: ..._HMAC384SHA512");
+	is_int(snmpnbr_priv_type(SNMPNBR_PRIV_AES), 0x02, "AES: PRIV_AES");
+	is_int(snmpnbr_priv_type(SNMPNBR_PRIV_AES256), 0x202,
+	       "AES-256: PRIV_AES | AES_FLAG_256");
+	is_int(snmpnbr_priv_type(SNMPNBR_PRIV_NONE), 0, "no privacy");
+
 	is_int(snmp("snmp-lab.txt", err, sizeof err), 2, "lab walk: two rows");
 	is_int(l.v[0].rid, 2, "lab walk: rid from the last sub-identifier");
 	is_int(l.v[0].state, NBR_FULL, "lab walk: full(8)");

@@ -23,7 +23,9 @@
 # under test.
 # SNMP: snmpd in ortr, AgentX master on $STATE/ospf/agentx.sock, at
 # [fd6f:5::1]:161 (ortr's loopback), community "labcomm", v3 user "labv3"
-# (SHA-256 "labauthpass", AES "labprivpass"); ospf6d -M snmp registers the
+# (SHA-256 "labauthpass", AES "labprivpass"; also labsha: SHA without
+# privacy, labmd5: MD5/DES, lab512: SHA-512/AES-256, same passwords); ospf6d
+# -M snmp registers the
 # OSPFV3-MIB there.
 ALL_PARTS="$ALL_PARTS ospf"
 FAULTS="$FAULTS
@@ -113,7 +115,13 @@ ospf_files() {
 		rocommunity6 labcomm default
 		rocommunity labcomm default
 		createUser labv3 SHA-256 labauthpass AES labprivpass
+		createUser labsha SHA labauthpass
+		createUser labmd5 MD5 labauthpass DES labprivpass
+		createUser lab512 SHA-512 labauthpass AES-256 labprivpass
 		rouser labv3 priv
+		rouser labsha auth
+		rouser labmd5 priv
+		rouser lab512 priv
 	EOF
 	# ospf6d's AgentX subagent reads frr.conf from SNMPCONFPATH.
 	printf 'agentXSocket unix:%s\n' "$d/agentx.sock" >"$d/snmp/frr.conf"
