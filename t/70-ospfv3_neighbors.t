@@ -75,9 +75,9 @@ sub full_of {
 # --- convergence: a bounded poll, not a sleep ----------------------------------
 
 # Converged: 0.0.0.2 Full and 0.0.0.4 in the table (stuck in ExStart); on
-# FRR's LAN (FRR and SNMP) 0.0.0.5 Full (the DR, after the 3 s wait) and
+# FRR's LAN (FRR and SNMP) 0.0.0.5 Full (the DR, after the 8 s wait) and
 # 0.0.0.6 seen (2-Way).
-my $t = poll_all(20, sub {
+my $t = poll_all(30, sub {
         my ($p, $src) = @_;
         has($p, 'neighbor_full', '0.0.0.2') && has($p, 'neighbor_not_full', '0.0.0.4')
             && ($src eq 'bird' || (has($p, 'neighbor_full', '0.0.0.5') && has($p, 'neighbor_not_full', '0.0.0.6')))

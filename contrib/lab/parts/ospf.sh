@@ -18,7 +18,7 @@
 # RFC 7166 trailer, which they require) and stay in ExStart with their "mtu"
 # neighbor (its Database Description packets announce MTU 1500, above the
 # link's 1400: RFC 5340 A.3.3, RFC 2328 10.6). Dead 8 s rather than 4: on a
-# busy test host sends to ff02::5 have failed with EINVAL for 3-4 s at a
+# busy test host sends to ff02::5 have failed with EINVAL for up to 5 s at a
 # time (in every lab at once), and that must not reset the adjacencies
 # under test.
 # SNMP: snmpd in ortr, AgentX master on $STATE/ospf/agentx.sock, at
@@ -35,25 +35,22 @@ OSPF_FRR_NODES="ortr ofull oauth omtu odr odro"
 OSPF_BIRD_NODES="bdut bfull bauth bmtu"
 
 # ospf_frr_iface IFNAME[:auth|:lanPRIORITY]: a point-to-point link (with the
-# authentication trailer), or a broadcast one with that router priority. On
-# the LAN the dead interval is 3 s: a router waits that long before the DR
-# election (RFC 2328 9.4), and the tests wait for it.
+# authentication trailer), or a broadcast one with that router priority (a
+# router waits one dead interval before the DR election, RFC 2328 9.4: the
+# LAN is Full about 9 s after start).
 ospf_frr_iface() {
 	local ifname=${1%%:*} how=${1#*:}
 	echo "interface $ifname"
 	echo " ipv6 ospf6 area 0.0.0.0"
 	echo " ipv6 ospf6 hello-interval 1"
 	echo " ipv6 ospf6 retransmit-interval 2"
+	echo " ipv6 ospf6 dead-interval 8"
 	case $how in
 	lan*)
 		echo " ipv6 ospf6 network broadcast"
 		echo " ipv6 ospf6 priority ${how#lan}"
-		echo " ipv6 ospf6 dead-interval 3"
 		;;
-	*)
-		echo " ipv6 ospf6 network point-to-point"
-		echo " ipv6 ospf6 dead-interval 8"
-		;;
+	*) echo " ipv6 ospf6 network point-to-point" ;;
 	esac
 	[ "$how" != auth ] || echo " ipv6 ospf6 authentication key-id 1 hash-algo hmac-sha-256 key labsecret"
 }
