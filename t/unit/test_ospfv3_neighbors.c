@@ -409,6 +409,22 @@ static void test_verdict(void)
 	ok(f && strstr(f->text, "no OSPFv3 neighbor at all"),
 	   "nothing at all: said");
 
+	l.n = l.dropped = 0;
+	for (uint32_t i = 0; i < NBR_MAX + 3; i++) {
+		struct nbr n = mk(i + 1, "eth0", NBR_FULL, 100);
+		nbr_add(&l, &n);
+	}
+	is_int(l.n, NBR_MAX, "a full list keeps NBR_MAX");
+	is_int(l.dropped, 3, "and counts the rest");
+	o = (struct verdict_opts){.min_full = -1, .source = "BIRD"};
+	verdict_judge(&l, &o, &v);
+	f = find(&v, "neighbors_truncated", NULL);
+	ok(f && f->state == STATE_WARNING, "more than NBR_MAX: WARNING");
+	is_str(f ? f->text : "",
+	       "BIRD listed 3 neighbors more than the 256 read",
+	       "truncated: the sentence");
+
+	l.dropped = 0;
 	l.n = 1;
 	l.v[0] = mk(7, "eth2", NBR_FULL, 100);
 	expect_parse("0.0.0.7@eth1", &e[0], err, sizeof err);
