@@ -156,14 +156,26 @@ ospf_frr_start() {
 		-i "$d/$n-zebra.pid" --log "file:$d/$n-zebra.log" >>"$d/$n-start.log" 2>&1 ||
 		die "zebra in $n did not start (see $d/$n-zebra.log)"
 	ospf_wait_sock "/var/run/frr/$ps/zserv.api" 5 || die "zebra in $n: no zserv socket"
-	if [ "$n" = ortr ]; then
-		SNMPCONFPATH=$d/snmp SNMP_PERSISTENT_DIR=$d/snmp-frr-var nsx "$n" \
-			/usr/lib/frr/ospf6d -d -N "$ps" -M snmp -f "$d/$n-ospf6d.conf" \
-			-i "$d/$n-ospf6d.pid" >>"$d/$n-start.log" 2>&1
-	else
-		nsx "$n" /usr/lib/frr/ospf6d -d -N "$ps" -f "$d/$n-ospf6d.conf" \
-			-i "$d/$n-ospf6d.pid" >>"$d/$n-start.log" 2>&1
-	fi || die "ospf6d in $n did not start (see $d/$n-ospf6d.log)"
+	# FRR 8.4's ospf6d keeps its auth trailer sequence number and graceful
+	# restart state in fixed files of /var/run/frr, whatever the pathspace:
+	# each node gets its own, bind-mounted over them in the mount namespace
+	# `ip netns exec` makes for the daemon (the host's files stay as they
+	# are). The mount points must exist.
+	local f
+	for f in ospf6d-at-seq-no.dat ospf6d-gr.json; do
+		[ -e "/var/run/frr/$f" ] || install -o frr -g frr -m 640 /dev/null "/var/run/frr/$f"
+		install -o frr -g frr -m 640 /dev/null "$d/$n-$f"
+	done
+	local snmp=()
+	[ "$n" != ortr ] || snmp=(-M snmp)
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	SNMPCONFPATH=$d/snmp SNMP_PERSISTENT_DIR=$d/snmp-frr-var nsx "$n" sh -c '
+		mount --bind "$1" /var/run/frr/ospf6d-at-seq-no.dat &&
+		mount --bind "$2" /var/run/frr/ospf6d-gr.json && shift 2 && exec "$@"' \
+		ospf6d "$d/$n-ospf6d-at-seq-no.dat" "$d/$n-ospf6d-gr.json" \
+		/usr/lib/frr/ospf6d -d -N "$ps" "${snmp[@]}" -f "$d/$n-ospf6d.conf" \
+		-i "$d/$n-ospf6d.pid" >>"$d/$n-start.log" 2>&1 ||
+		die "ospf6d in $n did not start (see $d/$n-ospf6d.log)"
 	wait_file "$d/$n-ospf6d.pid" 5 || die "ospf6d in $n wrote no pid file"
 }
 
