@@ -14,6 +14,9 @@
 #include "check_ospfv3_neighbors.d/nbr.h"
 #include "check_ospfv3_neighbors.d/source.h"
 
+/* ospfv3NbrState; its rows' index follows. */
+#define SNMPNBR_STATE_COL 1, 3, 6, 1, 2, 1, 191, 1, 9, 1, 8
+
 /* USM protocols by name (RFC 3414, RFC 7860 SHA-2, RFC 3826 AES). */
 enum snmpnbr_auth {
 	SNMPNBR_AUTH_NONE = 0,
@@ -59,6 +62,8 @@ void snmpnbr_peer(const struct snmp_cfg *c, char *out, size_t len);
  * (err set). */
 int snmpnbr_take(const unsigned long *name, size_t len, long value,
 		 struct nbr_list *l, char *err, size_t errlen);
+
+/* (snmprow.c, pure: above; snmp.c, net-snmp: below) */
 
 /* Walks the table. Returns SRC_OK or the failure kind with err set. */
 enum src_result snmpnbr_fetch(const struct snmp_cfg *c, struct nbr_list *out,

@@ -125,7 +125,7 @@ static void test_frr(void)
 	is_int(frr_duration_parse("d00:00:01"), -1, "days without number");
 	is_int(frr_duration_parse("00:00:01x"), -1, "trailing byte refused");
 
-	ok(frr("frr-lab.json", err, sizeof err) == 0, "lab capture parses");
+	ok(frr("frr/lab.json", err, sizeof err) == 0, "lab capture parses");
 	is_int(l.n, 2, "lab: two neighbors");
 	is_int(l.v[0].rid, 2, "lab: 0.0.0.2 first");
 	is_int(l.v[0].state, NBR_FULL, "lab: 0.0.0.2 Full");
@@ -134,7 +134,7 @@ static void test_frr(void)
 	is_int(l.v[1].state, NBR_EXSTART, "lab: 0.0.0.4 ExStart");
 	is_str(l.v[1].iface, "o-mtu", "lab: on o-mtu");
 
-	ok(frr("frr-mixed.json", err, sizeof err) == 0, "mixed parses");
+	ok(frr("frr/mixed.json", err, sizeof err) == 0, "mixed parses");
 	is_int(l.n, 6, "mixed: six neighbors");
 	is_int(l.v[0].state_s, 273906, "mixed: days in duration");
 	is_int(l.v[1].state, NBR_2WAY, "mixed: Twoway");
@@ -144,30 +144,30 @@ static void test_frr(void)
 	is_str(l.v[5].iface, "eth?4?", "mixed: hostile name made harmless");
 	is_int(l.v[5].rid, 0xffffffffu, "mixed: 255.255.255.255");
 
-	ok(frr("frr-empty.json", err, sizeof err) == 0 && l.n == 0,
+	ok(frr("frr/empty.json", err, sizeof err) == 0 && l.n == 0,
 	   "no neighbors: an empty list, not an error");
-	ok(frr("frr-noospf.json", err, sizeof err) < 0 &&
+	ok(frr("frr/noospf.json", err, sizeof err) < 0 &&
 	       strstr(err, "no \"neighbors\""),
 	   "{}: says there is no neighbors array");
-	ok(frr("frr-truncated.json", err, sizeof err) < 0 &&
+	ok(frr("frr/truncated.json", err, sizeof err) < 0 &&
 	       strstr(err, "not valid JSON"),
 	   "truncated JSON refused");
-	ok(frr("frr-garbage.txt", err, sizeof err) < 0 &&
+	ok(frr("frr/garbage.txt", err, sizeof err) < 0 &&
 	       strstr(err, "not valid JSON"),
 	   "vtysh error text refused");
-	ok(frr("frr-badid.json", err, sizeof err) < 0 &&
+	ok(frr("frr/badid.json", err, sizeof err) < 0 &&
 	       strstr(err, "not a router id"),
 	   "router id 0.0.0.256 refused");
-	ok(frr("frr-badstate.json", err, sizeof err) < 0 &&
+	ok(frr("frr/badstate.json", err, sizeof err) < 0 &&
 	       strstr(err, "\"state\" is not a string"),
 	   "numeric state refused");
-	ok(frr("frr-badduration.json", err, sizeof err) < 0 &&
+	ok(frr("frr/badduration.json", err, sizeof err) < 0 &&
 	       strstr(err, "duration"),
 	   "bad duration refused");
-	ok(frr("frr-notarray.json", err, sizeof err) < 0 &&
+	ok(frr("frr/notarray.json", err, sizeof err) < 0 &&
 	       strstr(err, "not an array"),
 	   "neighbors as an object refused");
-	ok(frr("frr-duplicate.json", err, sizeof err) < 0,
+	ok(frr("frr/duplicate.json", err, sizeof err) < 0,
 	   "duplicate keys refused");
 	ok(frr_parse("", 0, &l, err, sizeof err) < 0, "empty input refused");
 }
@@ -181,7 +181,7 @@ static void test_bird(void)
 	is_int(bird_reply_end("1013-lab:\n", 10), 0, "no last line yet");
 	is_int(bird_reply_end("0000 ", 5), 0, "a last line without newline");
 
-	is_int(bird("bird-lab.txt", NULL, err, sizeof err), SRC_OK,
+	is_int(bird("bird/lab.txt", NULL, err, sizeof err), SRC_OK,
 	       "lab capture parses");
 	is_int(l.n, 2, "lab: two neighbors");
 	is_int(l.v[0].state, NBR_FULL, "lab: 0.0.0.2 Full");
@@ -190,31 +190,31 @@ static void test_bird(void)
 	is_int(l.v[1].state, NBR_EXSTART, "lab: 0.0.0.4 ExStart");
 	is_str(l.v[1].state_word, "ExStart", "lab: role cut from the word");
 
-	is_int(bird("bird-twoproto.txt", NULL, err, sizeof err), SRC_OK,
+	is_int(bird("bird/twoproto.txt", NULL, err, sizeof err), SRC_OK,
 	       "two protocols parse");
 	is_int(l.n, 4, "two protocols: four neighbors");
 	is_int(l.v[1].state, NBR_2WAY, "2-Way/Other");
 	is_int(l.v[2].state, NBR_LOADING, "second protocol's Loading");
 	is_int(l.v[3].rid, 167772169, "10.0.0.9");
 
-	is_int(bird("bird-nosuch.txt", "nosuch", err, sizeof err), SRC_ERROR,
+	is_int(bird("bird/nosuch.txt", "nosuch", err, sizeof err), SRC_ERROR,
 	       "unknown protocol is an error");
 	ok(strstr(err, "no protocol named 'nosuch'") != NULL,
 	   "unknown protocol named");
-	is_int(bird("bird-noospf.txt", NULL, err, sizeof err), SRC_ERROR,
+	is_int(bird("bird/noospf.txt", NULL, err, sizeof err), SRC_ERROR,
 	       "no OSPF protocol is an error");
 	is_str(err, "BIRD: 9001 There is no OSPF protocol running",
 	       "BIRD's words kept");
-	is_int(bird("bird-notospf.txt", "device1", err, sizeof err), SRC_ERROR,
+	is_int(bird("bird/notospf.txt", "device1", err, sizeof err), SRC_ERROR,
 	       "not an OSPF protocol");
-	is_int(bird("bird-truncated.txt", NULL, err, sizeof err), SRC_MALFORMED,
+	is_int(bird("bird/truncated.txt", NULL, err, sizeof err), SRC_MALFORMED,
 	       "cut short: malformed");
 	ok(strstr(err, "cut short") != NULL, "cut short: said");
-	is_int(bird("bird-garbage.txt", NULL, err, sizeof err), SRC_MALFORMED,
+	is_int(bird("bird/garbage.txt", NULL, err, sizeof err), SRC_MALFORMED,
 	       "an HTTP answer: malformed");
-	is_int(bird("bird-badid.txt", NULL, err, sizeof err), SRC_MALFORMED,
+	is_int(bird("bird/badid.txt", NULL, err, sizeof err), SRC_MALFORMED,
 	       "bad router id: malformed");
-	is_int(bird("bird-shortrow.txt", NULL, err, sizeof err), SRC_MALFORMED,
+	is_int(bird("bird/shortrow.txt", NULL, err, sizeof err), SRC_MALFORMED,
 	       "short row: malformed");
 	is_int(bird_parse("1013-lab:\n0013 status\n", 22, NULL, &l, err,
 			  sizeof err),
@@ -248,22 +248,22 @@ static void test_snmp(void)
 	       "AES-256: PRIV_AES | AES_FLAG_256");
 	is_int(snmpnbr_priv_type(SNMPNBR_PRIV_NONE), 0, "no privacy");
 
-	is_int(snmp("snmp-lab.txt", err, sizeof err), 2, "lab walk: two rows");
+	is_int(snmp("snmp/lab.txt", err, sizeof err), 2, "lab walk: two rows");
 	is_int(l.v[0].rid, 2, "lab walk: rid from the last sub-identifier");
 	is_int(l.v[0].state, NBR_FULL, "lab walk: full(8)");
 	is_int(l.v[0].ifindex, 2, "lab walk: ifIndex");
 	is_str(l.v[0].iface, "ifIndex 2", "lab walk: iface before ifName");
 	is_int(l.v[1].state, NBR_EXSTART, "lab walk: exchangeStart(5)");
-	is_int(snmp("snmp-mixed.txt", err, sizeof err), 4,
+	is_int(snmp("snmp/mixed.txt", err, sizeof err), 4,
 	       "mixed: the walk stops at the next column");
 	is_int(l.v[0].rid, 167772161, "mixed: 10.0.0.1");
 	is_int(l.v[1].state, NBR_2WAY, "mixed: twoWay(4)");
 	is_int(l.v[2].rid, 0xffffffffu, "mixed: rid 4294967295");
 	is_int(l.v[3].state, NBR_UNKNOWN, "mixed: state 42 unknown");
 	is_str(l.v[3].state_word, "42", "mixed: state 42 kept as a word");
-	is_int(snmp("snmp-shortindex.txt", err, sizeof err), -1,
+	is_int(snmp("snmp/shortindex.txt", err, sizeof err), -1,
 	       "index of two sub-identifiers refused");
-	is_int(snmp("snmp-bigrid.txt", err, sizeof err), -1,
+	is_int(snmp("snmp/bigrid.txt", err, sizeof err), -1,
 	       "rid above 32 bits refused");
 }
 
@@ -441,8 +441,8 @@ static void test_verdict(void)
 static void test_mutations(void)
 {
 	static const char *files[] = {
-	    "frr-lab.json",	 "frr-mixed.json",  "bird-lab.txt",
-	    "bird-twoproto.txt", "bird-nosuch.txt", "frr-empty.json",
+	    "frr/lab.json",	 "frr/mixed.json",  "bird/lab.txt",
+	    "bird/twoproto.txt", "bird/nosuch.txt", "frr/empty.json",
 	};
 	static const char bytes[] = {0,	  '"', '\n', ' ',	'-',
 				     '9', '{', ']',  (char)0xff};
