@@ -180,7 +180,7 @@ static int is_word(const char *s, const char *extra)
 }
 
 /* An option that belongs to another source is a mistake worth naming. */
-static int wrong_source(const struct std_opts *std, char *err, size_t len)
+static int wrong_source(char *err, size_t len)
 {
 	const struct {
 		bool given;
@@ -193,7 +193,6 @@ static int wrong_source(const struct std_opts *std, char *err, size_t len)
 	    {o.protocol != NULL, "--protocol", SRC_BIRD, "bird"},
 	    {strcmp(o.socket, "/run/bird/bird.ctl") != 0, "--socket", SRC_BIRD,
 	     "bird"},
-	    {std->host_set, "-H", SRC_SNMP, "snmp"},
 	    {o.community != NULL, "-C", SRC_SNMP, "snmp"},
 	    {o.user != NULL, "--snmp-user", SRC_SNMP, "snmp"},
 	    {o.port != 161, "--port", SRC_SNMP, "snmp"},
@@ -261,7 +260,7 @@ static int validate_snmp(const struct std_opts *std, char *err, size_t len)
 
 static int validate(const struct std_opts *std, char *err, size_t len)
 {
-	if (wrong_source(std, err, len))
+	if (wrong_source(err, len))
 		return -1;
 	if (o.protocol && !is_word(o.protocol, "")) {
 		snprintf(err, len,
@@ -332,7 +331,8 @@ static const struct plugin plugin = {
 	"  a vendor router over SNMPv2c: at least two neighbors Full\n",
     .std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
     .host_help = "snmp: the agent, an address (IPv6 literals work) or a "
-		 "name.",
+		 "name. frr and bird read this host and ignore -H (engine "
+		 "configurations pass it to every check).",
     .warn_help = "WARNING when the number of Full neighbors is outside "
 		 "this range, e.g. 4: (see --min-full for the plain form).",
     .crit_help = "CRITICAL when the number of Full neighbors is outside "
@@ -386,6 +386,9 @@ static void run(struct facts *fx, const struct opts *op,
 		fx->res = snmpnbr_fetch(&c, &fx->list, fx->err, sizeof fx->err);
 		break;
 	}
+	if (std->host_set && op->source != SRC_SNMP)
+		vlog(1, "-H %s ignored: %s is read on this host\n",
+		     std->host.name, fx->source);
 	if (op->min_uptime_s && op->source != SRC_FRR)
 		vlog(1,
 		     "--min-uptime: %s reports no time in state, so flaps "

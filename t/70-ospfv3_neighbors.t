@@ -96,6 +96,10 @@ is($p->{json}{summary}, 'FRR: 4 neighbors, 2 Full, every expected one', 'FRR Ful
 perf_is($p, $_->[0], $_->[1], 'FRR Full') for [neighbors => 4], [full => 2], [not_full => 2], [missing => 0];
 code_is($p, 'neighbor_extra', 'OK', 'FRR: 0.0.0.4 not expected, listed');
 
+# Engine configurations pass -H to every check: FRR and BIRD ignore it.
+$p = frr('-n', '0.0.0.2', '-H', 'fd6f:5::1');
+is($p->{rc}, 0, 'FRR with the -H an engine passes: still read locally, OK');
+
 $p = frr('-n', '0.0.0.3@o-auth');
 is($p->{rc}, 2, 'FRR auth mismatch: CRITICAL');
 code_is($p, 'neighbor_missing', 'CRITICAL', 'FRR auth mismatch');
