@@ -204,7 +204,7 @@ ospf_frr_gc() {
 	for d in /var/run/frr/*-o*; do
 		[ -d "$d" ] || continue
 		name=${d##*/}
-		[[ $name =~ ^[a-z0-9]{1,8}-o(rtr|full|auth|mtu)$ ]] || continue
+		[[ $name =~ ^[a-z0-9]{1,8}-o(rtr|full|auth|mtu|dr|dro)$ ]] || continue
 		[ -e "/run/netns/$name" ] || rm -rf "$d"
 	done
 }
