@@ -47,6 +47,11 @@ LAB_BIN := contrib/lab/nfq-delay
 FUZZ_TARGETS := $(patsubst t/fuzz/fuzz_%.c,%,$(wildcard t/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(addprefix t/fuzz/replay_,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
+FUZZ_SRC_rogue_ra = plugins/check_rogue_ra.d/ra_parse.c
+OSPF_D = plugins/check_ospfv3_neighbors.d
+FUZZ_SRC_ospfv3_frr = $(OSPF_D)/frr.c $(OSPF_D)/nbr.c
+FUZZ_SRC_ospfv3_bird = $(OSPF_D)/bird.c $(OSPF_D)/nbr.c
+FUZZ_SRC_ospfv3_snmp = $(OSPF_D)/snmprow.c $(OSPF_D)/nbr.c
 # Plugins that need a raw socket get cap_net_raw at install time.
 CAP_PLUGINS := $(filter $(addprefix plugins/,check_pmtu check_rogue_ra check_default_route_liveness),$(PLUGINS))
 
@@ -71,7 +76,8 @@ t/unit/test_%: t/unit/test_%.o $$(call own_obj,$$*) $(LIB)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) $(LIBS_$(notdir $@)) -lm -o $@
 t/tools/%: t/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
-t/fuzz/replay_%: t/fuzz/fuzz_%.o t/fuzz/replay.o $$(patsubst %.c,%.o,$$(FUZZ_SRC_$$*)) $(LIB)
+fuzz_obj = $(patsubst %.c,%.o,$(FUZZ_SRC_$(1)))
+t/fuzz/replay_%: t/fuzz/fuzz_%.o t/fuzz/replay.o $$(call fuzz_obj,$$*) $(LIB)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) -lm -o $@
 
 # The engines' configuration from the plugins' option tables.
