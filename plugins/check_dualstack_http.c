@@ -615,12 +615,14 @@ static void judge(const struct dualstack_fetch *f, const struct opts *op,
 		struct webcheck_verdict v =
 		    judge_target(t, ref, op, now, line, sizeof line);
 		char where[64];
-		report_add(rep, v.st, v.code ? v.code : "fetch_ok",
-			   &(struct about){.family = t->family,
-					   .address = dualstack_addr(
-					       &t->addr, where, sizeof where),
-					   .name = f->name},
-			   "%s", line);
+		report_add(
+		    rep, v.st, v.code ? v.code : "fetch_ok",
+		    &(struct about){.family = t->family,
+				    .address = addr_format(
+					(const struct sockaddr *)&t->addr,
+					where, sizeof where),
+				    .name = f->name},
+		    "%s", line);
 		fa->works |= v.st != STATE_CRITICAL;
 		if (!fa->ok && !t->x.fail)
 			fa->ok = &t->x;
