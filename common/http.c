@@ -214,11 +214,20 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 		EVP_DigestUpdate(x->md, p, len);
 	size_t keep = x->body_len < cap ? cap - x->body_len : 0;
 	keep = keep < len ? keep : len;
-	if (keep) {
-		char *nb = realloc(x->body, x->body_len + keep + 1);
+	if (keep && x->body_len + keep + 1 > x->body_alloc) {
+		/* grow by doubling: a body arriving in 16 KB pieces must not
+		 * cost a copy of everything so far per piece */
+		size_t want = x->body_len + keep + 1;
+		size_t grow = x->body_alloc ? x->body_alloc * 2 : 16384;
+		grow = grow < want ? want : grow;
+		grow = grow > cap + 1 ? cap + 1 : grow;
+		char *nb = realloc(x->body, grow);
 		if (!nb)
 			return 0; /* curl ends it with CURLE_WRITE_ERROR */
 		x->body = nb;
+		x->body_alloc = grow;
+	}
+	if (keep) {
 		memcpy(x->body + x->body_len, p, keep);
 		x->body_len += keep;
 		x->body[x->body_len] = '\0';
@@ -405,6 +414,28 @@ static int on_prereq(void *arg, char *primary_ip, char *local_ip,
 	x->tcp_up = x->request_sent = true;
 	x->last_byte_s = mono_now_s();
 	return CURL_PREREQFUNC_OK;
+}
+
+/* -vvv: curl's own account of the protocol steps, on stderr. */
+static int on_debug(CURL *e, curl_infotype type, char *data, size_t size,
+		    void *arg)
+{
+	static const char *const tag[] = {[CURLINFO_TEXT] = "*",
+					  [CURLINFO_HEADER_IN] = "<",
+					  [CURLINFO_HEADER_OUT] = ">"};
+	const struct http_xfer *x = arg;
+	char a[ADDR_STRLEN];
+
+	(void)e;
+	if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_IN &&
+	    type != CURLINFO_HEADER_OUT)
+		return 0;
+	while (size && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+		size--;
+	addr_format((const struct sockaddr *)&x->addr, a, sizeof a);
+	vlog(3, "http [%s] %s %.*s\n", a, tag[type],
+	     (int)(size > 300 ? 300 : size), data);
+	return 0;
 }
 
 /* With both --source and --interface: CURLOPT_INTERFACE takes the address,
@@ -609,6 +640,11 @@ static int setup(struct http_xfer *x, CURL *e, char *err, size_t errlen)
 		SET(CURLOPT_NOBODY, 1L);
 	else if (o->method)
 		SET(CURLOPT_CUSTOMREQUEST, o->method);
+	if (log_verbosity() >= 3) {
+		SET(CURLOPT_VERBOSE, 1L);
+		SET(CURLOPT_DEBUGFUNCTION, on_debug);
+		SET(CURLOPT_DEBUGDATA, x);
+	}
 	SET(CURLOPT_PREREQFUNCTION, on_prereq);
 	SET(CURLOPT_PREREQDATA, x);
 	if (o->ca_file)
@@ -887,8 +923,14 @@ static void complete(struct http_ctx *c, struct http_xfer *x, CURLcode code,
 	curl_multi_remove_handle(c->multi, x->easy);
 	free_private(x);
 	x->done = true;
-	vlog(2, "http: %s done: curl %d (%s), HTTP %ld, %lld B\n", x->url,
-	     x->curl_code, x->error, x->status, x->body_bytes);
+	char a[ADDR_STRLEN], why[200];
+	addr_format((const struct sockaddr *)&x->addr, a, sizeof a);
+	http_fail_text(x, why, sizeof why);
+	vlog(1,
+	     "http: %s via %s: HTTP %ld, %lld B in %.3f s%s%s (curl %d%s%s)\n",
+	     x->url, a, x->status, x->body_bytes, x->t_total,
+	     why[0] ? ": " : "", why, x->curl_code, x->error[0] ? ", " : "",
+	     x->error);
 	if (!at_deadline && x->on_done)
 		x->on_done(x, x->arg);
 }
@@ -923,6 +965,7 @@ void http_xfer_release(struct http_xfer *x)
 	free(x->body);
 	x->body = NULL;
 	x->body_len = 0;
+	x->body_alloc = 0;
 }
 
 static const char *errno_words(int e)

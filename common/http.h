@@ -133,7 +133,7 @@ struct http_xfer {
 	long long body_bytes;	  /* received, whether kept or not */
 	long long content_length; /* -1: not announced */
 	char *body;		  /* NUL-terminated, at most body_cap bytes */
-	size_t body_len;
+	size_t body_len, body_alloc;
 	bool body_truncated;		       /* body_bytes > body_len */
 	unsigned char digest[HTTP_DIGEST_LEN]; /* SHA-256 of the whole body */
 	char location[512]; /* absolute redirect target of a 3xx, or "" */

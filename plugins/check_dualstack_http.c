@@ -504,7 +504,10 @@ static struct webcheck_verdict judge_target(const struct dualstack_target *t,
 	bool identity;
 
 	webcheck_judge(&op->wc, &t->x, now, &v);
-	if (t->lost[0])
+	if (t->lost[0] && t->lost_at_deadline)
+		webcheck_add(&v, op->wc.timeout_state, "fetch_unfinished",
+			     false, "%s", t->lost);
+	else if (t->lost[0])
 		webcheck_add(&v, STATE_CRITICAL, "fetch_failed", false, "%s",
 			     t->lost);
 	else if (op->wc.onredirect == WEBCHECK_FOLLOW && !t->x.fail &&

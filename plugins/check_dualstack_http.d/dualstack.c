@@ -126,6 +126,14 @@ static void follow_resolved(struct dualstack_target *t)
 		start(t);
 		return;
 	}
+	if (q->outcome == DNS_PENDING) {
+		t->lost_at_deadline = true;
+		snprintf(t->lost, sizeof t->lost,
+			 "redirect target %.100s not resolved when -t ran out "
+			 "during resolving the redirect target",
+			 q->name);
+		return;
+	}
 	snprintf(t->lost, sizeof t->lost,
 		 "redirect target %.120s has no %s "
 		 "address (%s %s)",

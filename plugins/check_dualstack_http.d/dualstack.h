@@ -31,6 +31,7 @@ struct dualstack_target {
 	struct http_xfer x;	     /* the last transfer of the chain */
 	int hops;		     /* redirects followed */
 	char lost[200]; /* a redirect this family could not follow, and why */
+	bool lost_at_deadline; /* ... because -t ran out while resolving it */
 	/* private */
 	struct dns_query follow;
 	bool following;
