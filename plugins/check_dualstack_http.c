@@ -376,8 +376,8 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 static const struct finding_doc findings[] = {
 	{"v6_broken, v4_broken", "CRITICAL", "one family fails (the first line says whether the other works)"},
 	{"fetch_failed", "CRITICAL", "no response: connection refused, timed out, reset, TLS failure or handshake that did not finish, stall (no byte for --stall-time)"},
-	{"still_receiving", "-t state (UNKNOWN)", "the response was still arriving when -t ran out: no stall"},
-	{"fetch_unfinished", "-t state (UNKNOWN)", "-t ran out while connecting, in the TLS handshake or waiting, before --stall-time passed"},
+	{"still_receiving", "the -t state, UNKNOWN by default", "the response was still arriving when -t ran out: no stall"},
+	{"fetch_unfinished", "the -t state, UNKNOWN by default", "-t ran out while connecting, in the TLS handshake or waiting, before --stall-time passed"},
 	{"header_flood, chunked_broken", "CRITICAL", "response header lines without end; a chunked body that breaks its framing"},
 	{"string_missing, pattern_mismatch", "CRITICAL", "-s / -r not satisfied on this address"},
 	{"unexpected_status, http_status", "CRITICAL or WARNING", "a status outside -e, 4xx (WARNING) or 5xx"},
