@@ -1070,6 +1070,14 @@ static void deadline_text(const struct http_xfer *x, const char *sz, char *buf,
 	case HTTP_PHASE_RECEIVE:
 		break;
 	}
+	if (x->body_bytes == 0) {
+		/* the headers came a moment ago: too soon to call it a stall */
+		snprintf(buf, len,
+			 "the headers came, no body yet when -t ran out during "
+			 "%s (%s)",
+			 step, sz);
+		return;
+	}
 	rate_text(x->rate_Bps, rate, sizeof rate);
 	snprintf(buf, len,
 		 "still receiving at %s when -t ran out during %s (%s)", rate,

@@ -320,6 +320,12 @@ static void test_still_receiving(void)
 	judged();
 	ok(has(R.summary, "still receiving at 1 B/s when -t ran out"),
 	   "trickle: bytes arrived, not \"no response\"");
+	x->body_bytes = 0;
+	judged();
+	ok(has(R.summary, "the headers came, no body yet when -t ran out "
+			  "during receiving the response (0 of 104857600 "
+			  "bytes)"),
+	   "headers only, -t cut it: no rate of 0 B/s");
 	x->deadline_phase = HTTP_PHASE_WAIT;
 	x->header_bytes = x->body_bytes = 0;
 	x->t_connect = 0.001;
