@@ -58,6 +58,11 @@ struct dns_query {
 struct dns_opts {
 	long timeout_ms; /* first try (default 2000 when 0) */
 	int tries;	 /* default 2 when 0 */
+	/* A and AAAA queries for a name that /etc/hosts lists (for that
+	 * family) are answered from it, as the system's resolver does
+	 * ("files dns"): -H localhost works. The answer comes through the
+	 * loop like any other, TTL 0, rcode 0. */
+	bool hosts;
 };
 
 struct dns_ctx;

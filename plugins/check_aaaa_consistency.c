@@ -492,7 +492,8 @@ static int run(struct facts *f, struct probe_echo *echo, const bool *fam,
 	static struct nsset auth;
 	/* c-ares doubles the wait on its second try: T + 2T = --dns-timeout
 	 * for one server, and the phase's limit ends it in any case. */
-	const struct dns_opts d = {o.dns_timeout_ms / 3, 2};
+	const struct dns_opts d = {.timeout_ms = o.dns_timeout_ms / 3,
+				   .tries = 2};
 	const struct probe_opts po = {o.probe_timeout_ms,
 				      (size_t)o.max_concurrency};
 

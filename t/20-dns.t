@@ -40,8 +40,8 @@ sub dnsq {
 		$r->{n}++;
 	}
 	$r->{q} = \%q;
-	($r->{server}, $r->{total}) =
-	    ($r->{err} // '') =~ /server=(.+) queries=\d+ total=(\d+\.\d+)/;
+	($r->{server}, $r->{total}, $r->{early}) = ($r->{err} // '')
+	    =~ /server=(.+) queries=\d+ total=(\d+\.\d+) settled_in_submit=(\d+)/;
 	$r->{total} //= -1;
 	return $r;
 }
@@ -105,6 +105,22 @@ my $auth = [ $ZONE_TTL, $ZONE_TTL ];
 		  { outcome => 'NOERROR', ttl => $ttl,
 		    addrs => [ '2001:db8:c::99', '2001:db8:c::80', '2001:db8:c::81' ] },
 		  'system resolver');
+}
+
+# dns_opts.hosts: a name /etc/hosts lists is answered from it (TTL 0,
+# where unbound's own localhost answer has a TTL), through the loop, never
+# inside dns_submit(); other names still go to DNS.
+{
+	my $r = dnsq(['-f'], 'localhost', 'A', 'www.lab.test', 'A');
+	ran_ok($r, 2, 3, 'hosts file');
+	answer_is($r, 'localhost A', { outcome => 'NOERROR', addrs => ['127.0.0.1'] },
+		  'hosts file');
+	answer_is($r, 'www.lab.test A', { outcome => 'NOERROR', addrs => [$WWW4], ttl => $ttl },
+		  'hosts file, a name it does not list');
+	is($r->{early}, 0, 'hosts file: no outcome before the loop ran');
+	$r = dnsq([], 'localhost', 'A');
+	ok($r->{q}{'localhost A'} && $r->{q}{'localhost A'}{ttl} > 0,
+	   'without the hosts option: asked of the resolver (TTL > 0)');
 }
 
 # ns1 asked directly, over IPv6 and over IPv4: its own answers, full TTLs.
