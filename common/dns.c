@@ -14,13 +14,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "deadline.h"
+#include "log.h"
+#include "num.h"
 
 /* At most this many queries are with c-ares at once; the rest wait here.
  * 400 replies arriving in one burst overflow a default UDP receive buffer
  * (measured: 44 of 400 dropped, then retried 2 s later). */
 #define DNS_MAX_INFLIGHT 64
+
+/* EDNS0 (RFC 6891) with the payload size of DNS Flag Day 2020: answers up
+ * to 1232 bytes come over UDP, unfragmented; longer ones come back with
+ * TC set and c-ares asks again over TCP, as resolvers do. A server that
+ * answers FORMERR to EDNS0 is asked again without it (c-ares). */
+#define DNS_EDNS_SIZE 1232
 
 struct dns_ctx {
 	struct loop *loop;
@@ -33,6 +42,7 @@ struct dns_ctx {
 	size_t nready, rcap;
 	bool hosts;
 	bool pumping;
+	unsigned port;
 	char server[ADDR_STRLEN];
 };
 
@@ -53,6 +63,18 @@ static void on_sock_state(void *arg, ares_socket_t fd, int readable,
 {
 	struct dns_ctx *c = arg;
 	short ev = (short)((readable ? POLLIN : 0) | (writable ? POLLOUT : 0));
+	int type = 0;
+	socklen_t tl = sizeof type;
+
+	/* c-ares opens a TCP connection when a UDP answer came back with TC
+	 * set (RFC 1035 4.2.1, RFC 7766): writable first, while connecting. */
+	if (writable && log_verbosity() >= 3 &&
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 &&
+	    type == SOCK_STREAM)
+		vlog(3,
+		     "dns: %s: answer truncated over UDP, retrying over "
+		     "TCP\n",
+		     c->server);
 
 	/* Out of memory here leaves the query to time out: still an honest
 	 * outcome, so there is nothing better to do with the error. */
@@ -182,14 +204,74 @@ static int take_names(struct dns_query *q, const unsigned char *abuf, int alen)
 	return ARES_SUCCESS;
 }
 
+/* Walks the answer section: how many records of the asked type it holds
+ * (kept or not), and whether its CNAME chain from the name asked comes
+ * back to a name already met (RFC 1034 3.6.2: a loop, never an answer). */
+static int scan_answer(struct dns_query *q, const unsigned char *abuf, int alen)
+{
+	enum { HOPS = 16 };
+	char from[HOPS][256], to[HOPS][256], cur[256];
+	const unsigned char *p = abuf + NS_HFIXEDSZ, *end = abuf + alen;
+	unsigned qd = get16(abuf + 4), n = qd + get16(abuf + 6);
+	size_t ncn = 0;
+	char *name;
+	long len;
+
+	q->nfound = 0;
+	for (unsigned i = 0; i < n; i++) {
+		char owner[256];
+		if (ares_expand_name(p, abuf, alen, &name, &len) !=
+		    ARES_SUCCESS)
+			return ARES_EBADRESP;
+		snprintf(owner, sizeof owner, "%s", name);
+		ares_free_string(name);
+		const unsigned char *rr = p + len;
+		size_t fixed = i < qd ? NS_QFIXEDSZ : NS_RRFIXEDSZ;
+		if ((size_t)(end - rr) < fixed)
+			return ARES_EBADRESP;
+		size_t rdlen = i < qd ? 0 : get16(rr + 8);
+		if ((size_t)(end - rr) - fixed < rdlen)
+			return ARES_EBADRESP;
+		p = rr + fixed + rdlen;
+		if (i < qd)
+			continue;
+		q->nfound += get16(rr) == q->type;
+		if (get16(rr) != ns_t_cname || ncn == HOPS)
+			continue;
+		if (ares_expand_name(rr + fixed, abuf, alen, &name, &len) !=
+		    ARES_SUCCESS)
+			return ARES_EBADRESP;
+		snprintf(from[ncn], sizeof from[0], "%s", owner);
+		snprintf(to[ncn++], sizeof to[0], "%s", name);
+		ares_free_string(name);
+	}
+	/* Follow the chain; more hops than records means a name came back. */
+	snprintf(cur, sizeof cur, "%s", q->name);
+	for (size_t hop = 0; hop <= ncn; hop++) {
+		size_t i = 0;
+		while (i < ncn && strcasecmp(from[i], cur))
+			i++;
+		if (i == ncn)
+			return ARES_SUCCESS;
+		snprintf(cur, sizeof cur, "%s", to[i]);
+	}
+	q->cname_loop = true;
+	return ARES_SUCCESS;
+}
+
 /* A NOERROR reply with answers: records of the asked type, or (say, only
  * a CNAME) none, which is NODATA to the operator. */
 static void take_answer(struct dns_query *q, const unsigned char *abuf,
 			int alen)
 {
-	int st = q->type == DNS_A      ? take_a(q, abuf, alen)
-		 : q->type == DNS_AAAA ? take_aaaa(q, abuf, alen)
-				       : take_names(q, abuf, alen);
+	int st = scan_answer(q, abuf, alen);
+
+	if (st == ARES_SUCCESS && q->type == DNS_A)
+		st = take_a(q, abuf, alen);
+	else if (st == ARES_SUCCESS && q->type == DNS_AAAA)
+		st = take_aaaa(q, abuf, alen);
+	else if (st == ARES_SUCCESS)
+		st = take_names(q, abuf, alen);
 
 	if (st == ARES_SUCCESS && q->naddrs + q->nnames > 0)
 		q->outcome = DNS_ANSWER;
@@ -236,17 +318,35 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
 	struct dns_query *q = arg;
 	struct dns_ctx *c = q->ctx;
 
-	(void)timeouts;
 	c->inflight--;
 	settle(q, outcome_of(status), mono_now_s());
 	bool reply = abuf && alen >= NS_HFIXEDSZ;
 	if (reply)
 		q->rcode = abuf[3] & 0x0f;
+	/* c-ares parses the answer itself for these; give it ours. */
+	if (reply && q->outcome == DNS_NODATA)
+		(void)scan_answer(q, abuf, alen);
 	if (status == ARES_SUCCESS && reply)
 		take_answer(q, abuf, alen);
 	else if (q->outcome == DNS_ERROR)
 		snprintf(q->detail, sizeof q->detail, "%s",
 			 ares_strerror(status));
+	if (reply)
+		vlog(3,
+		     "dns: answer for %s %s from %s after %d timeout%s: rcode "
+		     "%d, %u answer records, %d bytes%s%s, %s in %.3f s\n",
+		     q->name, dns_type_name(q->type), c->server, timeouts,
+		     timeouts == 1 ? "" : "s", q->rcode, get16(abuf + 6), alen,
+		     abuf[2] & 0x02 ? ", truncated (TC)" : "",
+		     q->cname_loop ? ", CNAME loop" : "",
+		     dns_outcome_name(q->outcome), q->elapsed_s);
+	else
+		vlog(3,
+		     "dns: no answer for %s %s from %s after %d timeout%s: "
+		     "%s in %.3f s\n",
+		     q->name, dns_type_name(q->type), c->server, timeouts,
+		     timeouts == 1 ? "" : "s", ares_strerror(status),
+		     q->elapsed_s);
 	pump(c);
 }
 
@@ -256,6 +356,8 @@ static void send_query(struct dns_ctx *c, struct dns_query *q)
 	/* Timed from the moment it leaves, so a wait in our queue does not
 	 * count against the server. */
 	q->started_s = mono_now_s();
+	vlog(3, "dns: query %s %s sent to %s (EDNS0, %d-byte UDP payload)\n",
+	     q->name, dns_type_name(q->type), c->server, DNS_EDNS_SIZE);
 	/* ares_query, not ares_search: the name is asked as given. */
 	ares_query(c->channel, q->name, ns_c_in, (int)q->type, on_reply, q);
 }
@@ -296,7 +398,7 @@ static int set_server(struct dns_ctx *c, const struct host *h, char *err,
 		      size_t errlen)
 {
 	struct ares_addr_port_node n = {0};
-	unsigned port = h->port ? h->port : NS_DEFAULTPORT;
+	unsigned port = h->port ? h->port : c->port;
 	const struct sockaddr_in6 *s6 = (const void *)&h->sa;
 	char ifname[IF_NAMESIZE];
 
@@ -319,7 +421,7 @@ static int set_server(struct dns_ctx *c, const struct host *h, char *err,
 			 ares_strerror(st));
 		return -1;
 	}
-	if (port == NS_DEFAULTPORT)
+	if (!h->port && port == NS_DEFAULTPORT)
 		addr_format((const struct sockaddr *)&h->sa, c->server,
 			    sizeof c->server);
 	else
@@ -328,16 +430,40 @@ static int set_server(struct dns_ctx *c, const struct host *h, char *err,
 	return 0;
 }
 
+/* --source and --interface: every socket c-ares opens is bound so. */
+static void bind_local(struct dns_ctx *c, const struct dns_opts *o)
+{
+	if (!o)
+		return;
+	if (o->source4.ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)&o->source4;
+		ares_set_local_ip4(c->channel, ntohl(s4->sin_addr.s_addr));
+	}
+	if (o->source6.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)&o->source6;
+		ares_set_local_ip6(c->channel, s6->sin6_addr.s6_addr);
+	}
+	if (o->iface[0])
+		ares_set_local_dev(c->channel, o->iface);
+}
+
 static int open_channel(struct dns_ctx *c, const struct dns_opts *o, char *err,
 			size_t errlen)
 {
 	struct ares_options ao = {0};
 	int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-		   ARES_OPT_SOCK_STATE_CB;
+		   ARES_OPT_SOCK_STATE_CB | ARES_OPT_EDNSPSZ;
 
 	/* NOCHECKRESP: a SERVFAIL or REFUSED is the finding, not a cue to
 	 * quietly ask someone else. */
-	ao.flags = ARES_FLAG_NOCHECKRESP;
+	ao.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS;
+	ao.ednspsz = DNS_EDNS_SIZE;
+	if (c->port != NS_DEFAULTPORT) {
+		/* The system resolver's servers too (resolv.conf has no port).
+		 */
+		mask |= ARES_OPT_UDP_PORT | ARES_OPT_TCP_PORT;
+		ao.udp_port = ao.tcp_port = (unsigned short)c->port;
+	}
 	ao.timeout = o && o->timeout_ms > 0 ? (int)o->timeout_ms : 2000;
 	ao.tries = o && o->tries > 0 ? o->tries : 2;
 	ao.sock_state_cb = on_sock_state;
@@ -347,6 +473,7 @@ static int open_channel(struct dns_ctx *c, const struct dns_opts *o, char *err,
 		snprintf(err, errlen, "DNS resolver: %s", ares_strerror(st));
 		return -1;
 	}
+	bind_local(c, o);
 	return 0;
 }
 
@@ -368,6 +495,7 @@ struct dns_ctx *dns_new(struct loop *l, const struct host *server,
 	}
 	c->loop = l;
 	c->hosts = o && o->hosts;
+	c->port = o && o->port ? o->port : NS_DEFAULTPORT;
 	snprintf(c->server, sizeof c->server, "system resolver");
 	if (open_channel(c, o, err, errlen) < 0) {
 		ares_library_cleanup();
@@ -435,7 +563,8 @@ void dns_submit(struct dns_ctx *c, struct dns_query *q)
 	q->ctx = c;
 	q->outcome = DNS_PENDING;
 	q->rcode = -1;
-	q->naddrs = q->nnames = 0;
+	q->naddrs = q->nnames = q->nfound = 0;
+	q->cname_loop = false;
 	q->ttl_s = 0;
 	q->detail[0] = '\0';
 	q->started_s = mono_now_s();
@@ -501,6 +630,33 @@ const char *dns_outcome_name(enum dns_outcome o)
 	};
 	return (unsigned)o < sizeof names / sizeof names[0] ? names[o]
 							    : "error";
+}
+
+const char *dns_secs(double s, char *buf)
+{
+	snprintf(buf, 16, "%.3g", s);
+	num_format(strtod(buf, NULL), buf, 16);
+	return buf;
+}
+
+const char *dns_unanswered_text(enum dns_type lost, const char *name,
+				double lost_s, double answered_s, char *buf,
+				size_t len)
+{
+	char t1[16], t2[16];
+	const char *l = dns_type_name(lost);
+
+	snprintf(buf, len,
+		 "%s query for %s unanswered after %s s while %s answered in "
+		 "%s s: clients asking for %s wait",
+		 l, name, dns_secs(lost_s, t1), lost == DNS_AAAA ? "A" : "AAAA",
+		 dns_secs(answered_s, t2), l);
+	return buf;
+}
+
+const char *dns_unanswered_code(enum dns_type lost)
+{
+	return lost == DNS_AAAA ? "aaaa_unanswered" : "a_unanswered";
 }
 
 const char *dns_type_name(enum dns_type t)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "addr.h"
@@ -29,8 +30,10 @@ enum dns_outcome {
 	DNS_ERROR,   /* anything else: bad reply, other rcode, no server */
 };
 
-#define DNS_MAX_ADDRS 32
-#define DNS_MAX_NAMES 16
+/* Records kept per answer. An answer may hold more (nfound says how
+ * many): a caller that cannot check them all says the answer was cut. */
+#define DNS_MAX_ADDRS 64
+#define DNS_MAX_NAMES 64
 
 struct dns_query {
 	/* set by the caller */
@@ -43,6 +46,9 @@ struct dns_query {
 	size_t naddrs;
 	char names[DNS_MAX_NAMES][256]; /* NS / PTR targets */
 	size_t nnames;
+	size_t nfound;	  /* records of the asked type in the answer; more than
+			     naddrs + nnames when some did not fit */
+	bool cname_loop;  /* the answer's CNAME chain for name loops */
 	unsigned ttl_s;	  /* smallest TTL among the answers */
 	double elapsed_s; /* from submit to outcome */
 	char detail[128]; /* c-ares' words when outcome is DNS_ERROR */
@@ -63,6 +69,10 @@ struct dns_opts {
 	 * ("files dns"): -H localhost works. The answer comes through the
 	 * loop like any other, TTL 0, rcode 0. */
 	bool hosts;
+	unsigned port; /* servers' port when not given with them; 0: 53 */
+	/* --source, --interface: sa_family 0 and "" when not given */
+	struct sockaddr_storage source4, source6;
+	char iface[IF_NAMESIZE];
 };
 
 struct dns_ctx;
@@ -94,6 +104,22 @@ void dns_free(struct dns_ctx *c);
 
 /* "NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "timeout", ... */
 const char *dns_outcome_name(enum dns_outcome o);
+
+/* The one sentence every plugin uses (README, state policy) for a query
+ * of type lost unanswered after lost_s while the other family's query for
+ * name answered in answered_s: "AAAA query for NAME unanswered after 3 s
+ * while A answered in 0.002 s: clients asking for AAAA wait". Its state is
+ * CRITICAL and its code dns_unanswered_code(lost). Returns buf. */
+const char *dns_unanswered_text(enum dns_type lost, const char *name,
+				double lost_s, double answered_s, char *buf,
+				size_t len);
+
+/* "aaaa_unanswered" or "a_unanswered". */
+const char *dns_unanswered_code(enum dns_type lost);
+
+/* Seconds as the findings print them: three significant digits, never
+ * an exponent ("3", "0.00129"). Returns buf (16 bytes at least). */
+const char *dns_secs(double s, char *buf);
 
 /* "A", "AAAA", "NS", "PTR". */
 const char *dns_type_name(enum dns_type t);

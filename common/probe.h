@@ -15,6 +15,7 @@
 #define V6OPS_PROBE_H
 
 #include <stdbool.h>
+#include <net/if.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -50,6 +51,11 @@ struct probe {
 struct probe_opts {
 	long timeout_ms;	/* per probe; default 2000 when 0 */
 	size_t max_concurrency; /* sockets open at once; default 64 when 0 */
+	/* --source: TCP probes of a family leave from its address (sa_family
+	 * 0: the kernel's choice); --interface: through that device
+	 * (SO_BINDTODEVICE), "" for any. A bind that fails is PROBE_ERROR. */
+	struct sockaddr_storage source4, source6;
+	char iface[IF_NAMESIZE];
 };
 
 struct probe_set;

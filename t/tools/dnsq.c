@@ -3,7 +3,8 @@
  * -f answers A and AAAA from /etc/hosts first (dns_opts.hosts).
  * Submits every query at once on one loop, waits for all of them (or the
  * 10 s deadline), and prints one line per query, in argument order:
- *   NAME TYPE OUTCOME rcode=N ttl=N time=0.003 addrs=a,b names=x,y
+ *   NAME TYPE OUTCOME rcode=N ttl=N time=0.003 addrs=a,b names=x,y found=N
+ * loop=0 (found: records of the type in the answer; loop: 1 for a CNAME loop)
  * with " detail=TEXT" appended when c-ares said why. A summary line
  * "dnsq: server=... queries=N total=S settled_in_submit=N" goes to stderr
  * (the last: queries with an outcome before the loop ran, always 0). Exit 0
@@ -55,6 +56,7 @@ static void print_query(const struct dns_query *q)
 	printf(" names=");
 	for (size_t i = 0; i < q->nnames; i++)
 		printf("%s%s", i ? "," : "", q->names[i]);
+	printf(" found=%zu loop=%d", q->nfound, q->cname_loop);
 	if (q->detail[0])
 		printf(" detail=%s", q->detail);
 	printf("\n");
