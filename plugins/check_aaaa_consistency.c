@@ -231,6 +231,7 @@ static const struct finding_doc findings[] = {
 	{"dns_timeout", "the -t state (UNKNOWN)", "-t ran out during a DNS wait, before its own timeout"},
 	{"probe_unknown", "the -t state (UNKNOWN); UNKNOWN", "-t ran out before or during a probe; or it could not be made"},
 	{"icmp_impossible, outside_zone", "UNKNOWN", "a probe or query that could not be made"},
+	{"names_file", "UNKNOWN", "-f: the file cannot be read, or breaks a limit (1024 bytes a line, 100000 names, 16 MiB)"},
 	{"address_ok, dns_time, not_probed", "OK", "details: each address that answers, DNS timings"},
 };
 /* clang-format on */
@@ -620,8 +621,10 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 2; k++)
 		f.icmp_err[k] =
 		    o.icmp && o.fam[k] && !echo.sock[k] ? echo.err[k] : NULL;
+	/* One line, no usage: the options were right, the file is not. */
 	if (load_names(&f, &std, err, sizeof err) < 0)
-		opt_fail(&plugin, "option -f: %s", err);
+		report_die(plugin.label, STATE_UNKNOWN, "names_file",
+			   "option -f: %s", err);
 	if (run(&f, &echo, o.fam, err, sizeof err) < 0)
 		report_die(plugin.label, STATE_UNKNOWN, "probe_setup", "%s",
 			   err);
