@@ -447,8 +447,40 @@ static void bind_local(struct dns_ctx *c, const struct dns_opts *o)
 		ares_set_local_dev(c->channel, o->iface);
 }
 
-static int open_channel(struct dns_ctx *c, const struct dns_opts *o, char *err,
-			size_t errlen)
+/* How many servers a query may be sent to: 1 for a server given, else
+ * those of the system configuration. */
+static int count_servers(const struct host *server)
+{
+	struct ares_addr_node *list = NULL;
+	ares_channel ch;
+	int n = 0;
+
+	if (server)
+		return 1;
+	if (ares_init(&ch) != ARES_SUCCESS)
+		return 1;
+	if (ares_get_servers(ch, &list) == ARES_SUCCESS)
+		for (const struct ares_addr_node *a = list; a; a = a->next)
+			n++;
+	ares_free_data(list);
+	ares_destroy(ch);
+	return n > 0 ? n : 1;
+}
+
+/* c-ares 1.18 waits timeout << round for each server in each round: the
+ * sum over servers and tries is servers x timeout x (2^tries - 1). */
+static long first_try_ms(const struct dns_opts *o, int tries,
+			 const struct host *server)
+{
+	if (!o || o->query_ms <= 0)
+		return o && o->timeout_ms > 0 ? o->timeout_ms : 2000;
+	long t =
+	    o->query_ms / ((long)count_servers(server) * ((1L << tries) - 1));
+	return t > 0 ? t : 1;
+}
+
+static int open_channel(struct dns_ctx *c, const struct dns_opts *o,
+			const struct host *server, char *err, size_t errlen)
 {
 	struct ares_options ao = {0};
 	int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
@@ -464,8 +496,8 @@ static int open_channel(struct dns_ctx *c, const struct dns_opts *o, char *err,
 		mask |= ARES_OPT_UDP_PORT | ARES_OPT_TCP_PORT;
 		ao.udp_port = ao.tcp_port = (unsigned short)c->port;
 	}
-	ao.timeout = o && o->timeout_ms > 0 ? (int)o->timeout_ms : 2000;
 	ao.tries = o && o->tries > 0 ? o->tries : 2;
+	ao.timeout = (int)first_try_ms(o, ao.tries, server);
 	ao.sock_state_cb = on_sock_state;
 	ao.sock_state_cb_data = c;
 	int st = ares_init_options(&c->channel, &ao, mask);
@@ -497,7 +529,7 @@ struct dns_ctx *dns_new(struct loop *l, const struct host *server,
 	c->hosts = o && o->hosts;
 	c->port = o && o->port ? o->port : NS_DEFAULTPORT;
 	snprintf(c->server, sizeof c->server, "system resolver");
-	if (open_channel(c, o, err, errlen) < 0) {
+	if (open_channel(c, o, server, err, errlen) < 0) {
 		ares_library_cleanup();
 		free(c);
 		return NULL;

@@ -64,6 +64,10 @@ struct dns_query {
 struct dns_opts {
 	long timeout_ms; /* first try (default 2000 when 0) */
 	int tries;	 /* default 2 when 0 */
+	/* When > 0: a query's whole time over every server and try, so
+	 * that two servers in resolv.conf do not double it; timeout_ms is
+	 * then derived (query_ms / (servers x (2^tries - 1))). */
+	long query_ms;
 	/* A and AAAA queries for a name that /etc/hosts lists (for that
 	 * family) are answered from it, as the system's resolver does
 	 * ("files dns"): -H localhost works. The answer comes through the

@@ -111,8 +111,20 @@ static int defaults(const struct std_opts *s, char *err, size_t len)
 		return -1;
 	/* c-ares doubles the wait on its second try: T + 2T = --dns-timeout
 	 * for one server, and the phase's limit ends it in any case. */
-	o.dns.timeout_ms = o.dns_timeout_ms / 3;
+	o.dns.query_ms = o.dns_timeout_ms;
 	o.dns.tries = 2;
+	/* --dns-port for the servers given without a port */
+	for (size_t i = 0; o.dns_port && i < o.servers.n; i++) {
+		struct host h = o.servers.v[i].addr;
+		if (o.servers.v[i].family == AF_UNSPEC || h.port)
+			continue;
+		h.port = (unsigned)o.dns_port;
+		addr_set_port((struct sockaddr *)&h.sa, h.port);
+		size_t n = o.servers.n;
+		o.servers.n = i; /* re-add in place, for its label */
+		nsset_add(&o.servers, &h);
+		o.servers.n = n;
+	}
 	o.probe.timeout_ms = o.probe_timeout_ms;
 	o.probe.max_concurrency = (size_t)o.max_concurrency;
 	o.probe.source4 = s->source4;

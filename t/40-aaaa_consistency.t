@@ -4,13 +4,18 @@
 # AAAA queries (dns-noaaaa), an A-only name, NXDOMAIN, authoritative servers
 # that disagree, REFUSED, -w/-c, dead-address thresholds, --max-concurrency,
 # a lost IPv6 address (v6-addr-lost), 200 names from a file
-# within -t, ICMP echo without privileges, bad files and options.
+# within -t, ICMP echo without privileges, bad files and options; issue 9:
+# no server listening, answers over 512 bytes (40 A, 40 AAAA, 60 NS over
+# TCP), names files that never end, -a, --dns-port, a CNAME loop, -vvv,
+# the timeout state. Findings are asserted by code and state (JSON); the
+# main verdicts' sentences once each.
 use strict;
 use warnings;
 use File::Temp qw(tempfile);
+use POSIX ();
 use Test::More;
 use lib 't/lib';
-use V6Lab qw(perf_is long_like);
+use V6Lab qw(perf_is long_like code_is no_code codes);
 
 my $plugin = 'plugins/check_aaaa_consistency';
 plan skip_all => "$plugin not built (run make)" unless -x $plugin;
@@ -20,6 +25,8 @@ my $lab = V6Lab->new(parts => [qw(web dns)]);
 # Every run is bounded twice: -t for the plugin, timeout for the process.
 my $check_aaaa = $lab->checker('check_aaaa_consistency', t => 10, timeout => 20);
 sub aaaa { $check_aaaa->(@_) }
+my $check_json = $lab->checker('check_aaaa_consistency', t => 10, timeout => 20, json => 1);
+sub aaaaj { $check_json->(@_) }
 
 sub names_file {
     my (@lines) = @_;
@@ -70,27 +77,28 @@ perf_is($p, 'aaaa_total', 3, 'multi');
 $lab->on('dns-noaaaa');
 $p = aaaa('-H', 'www.lab.test', '--dns-timeout', '2');
 is($p->{rc}, 2, 'dns-noaaaa: CRITICAL');
-like($p->{first}, qr/AAAA query for www\.lab\.test unanswered after 2(?:\.0\d*)? s at system resolver while A answered in [\d.]+ s: clients asking for AAAA wait/,
-     'dns-noaaaa: AAAA unanswered while A answers, both times');
+like($p->{first}, qr/AAAA query for www\.lab\.test unanswered after 2(?:\.0\d*)? s while A answered in [\d.]+ s: clients asking for AAAA wait \(system resolver\)/,
+     'dns-noaaaa: AAAA unanswered while A answers, both times (the shared sentence)');
+unlike($p->{out}, qr/^\[OK\] www\.lab\.test: A query/m, 'dns-noaaaa: the unanswered query is not listed as OK');
 cmp_ok($p->{perf}{dns_time_aaaa}{value}, '>=', 1.9, 'dns-noaaaa: dns_time_aaaa is the wait');
 cmp_ok($p->{perf}{dns_time_a}{value}, '<', 1, 'dns-noaaaa: dns_time_a is quick');
 
-$p = aaaa('-H', 'www.lab.test', '--authoritative', '--dns-timeout', '2');
+$p = aaaaj('-H', 'www.lab.test', '--authoritative', '--dns-timeout', '2');
 is($p->{rc}, 2, 'dns-noaaaa, --authoritative: CRITICAL');
-like($p->{out}, qr/AAAA query for www\.lab\.test unanswered after [\d.]+ s at ns1\.lab\.test \(203\.0\.113\.151\) while A answered/,
-     'dns-noaaaa, --authoritative: ns1 named');
-like($p->{out}, qr/AAAA query for name server ns1\.lab\.test: timeout/,
-     'dns-noaaaa, --authoritative: the NS address lookup too');
+ok((grep { $_->{output} =~ /\(ns1\.lab\.test \(203\.0\.113\.151\)\)$/ } V6Lab::findings($p, 'aaaa_unanswered')),
+   'dns-noaaaa, --authoritative: ns1 named');
+code_is($p, 'aaaa_unanswered', 'CRITICAL', 'dns-noaaaa, --authoritative');
+code_is($p, 'ns_lookup_failed', 'WARNING', 'dns-noaaaa, --authoritative: the NS address lookup too');
 
 # -t 4 holds two DNS phases and the probes only with shorter timeouts:
 # they shrink to fit, and the servers that do answer A are not "silent".
-$p = aaaa('-H', 'www.lab.test', '--authoritative', '-t', '4');
+$p = aaaaj('-H', 'www.lab.test', '--authoritative', '-t', '4');
 is($p->{rc}, 2, 'dns-noaaaa, --authoritative -t 4: CRITICAL');
-like($p->{first}, qr/- 1 name, 0 AAAA, 0 dead: AAAA query unanswered \(www\.lab\.test\)/,
+like($p->{json}{summary}, qr/- 1 name, 0 AAAA, 0 dead: AAAA query unanswered \(www\.lab\.test\)|^1 name, 0 AAAA, 0 dead: AAAA query unanswered \(www\.lab\.test\)/,
      'dns-noaaaa, -t 4: the AAAA query named first');
-like($p->{out}, qr/AAAA query for www\.lab\.test unanswered after 1\.4\d* s at ns2\.lab\.test \(203\.0\.113\.152\) while A answered/,
-     'dns-noaaaa, -t 4: waited the fitted 1.4 s');
-unlike($p->{out}, qr/does not answer|cut short/, 'dns-noaaaa, -t 4: no server called silent');
+ok((grep { $_->{output} =~ /unanswered after 1\.4\d* s while A answered .*\(ns2\.lab\.test \(203\.0\.113\.152\)\)$/ } V6Lab::findings($p, 'aaaa_unanswered')),
+   'dns-noaaaa, -t 4: waited the fitted 1.4 s');
+no_code($p, $_, 'dns-noaaaa, -t 4: no server called silent') for qw(ns_silent ns_silent_family dns_timeout);
 perf_is($p, 'a_total', 1, 'dns-noaaaa, -t 4');
 cmp_ok($p->{perf}{dns_time_aaaa}{value}, '>=', 1.3, 'dns-noaaaa, -t 4: dns_time_aaaa is the wait');
 cmp_ok($p->{secs}, '<', 4.5, 'dns-noaaaa, -t 4: within -t + 0.5 s');
@@ -139,20 +147,22 @@ long_like($p, qr/^\[OK\] www\.lab\.test AAAA 2001:db8:c::80: answered on tcp\/80
 perf_is($p, $_->[0], $_->[1], 'REFUSED') for [names => 2], [aaaa_total => 1], [a_total => 1];
 ok(!exists $p->{perf}{dns_time_aaaa}, 'REFUSED, two names: no per-name DNS time');
 
-# --- -w / -c: each DNS answer's time, ms ----------------------------------------
+# --- -w / -c: each DNS answer's time, seconds (issue 9) ---------------------------
 
-$p = aaaa('-H', 'www.lab.test', '-w', '0.001', '-c', '5000');
-is($p->{rc}, 1, '-w 0.001: WARNING');
-like($p->{first}, qr/: slow A answer \(www\.lab\.test\); slow AAAA answer \(www\.lab\.test\) \|/, '-w: both types named');
-long_like($p, qr/^\[WARNING\] AAAA answer for www\.lab\.test took [\d.]+ ms at system resolver \(-w 0\.001\)$/, '-w: time and threshold');
-is_deeply([ @{ $p->{perf}{dns_time_aaaa} }{qw(uom warn crit)} ], [ 's', '0.000001', '5' ], '-w/-c: perfdata in seconds');
-$p = aaaa('-H', 'www.lab.test', '-c', '0.001');
-is($p->{rc}, 2, '-c 0.001: CRITICAL');
-long_like($p, qr/^\[CRITICAL\] A answer for www\.lab\.test took [\d.]+ ms at system resolver \(-c 0\.001\)$/, '-c: time and threshold');
+$p = aaaaj('-H', 'www.lab.test', '-w', '0.000001', '-c', '5');
+is($p->{rc}, 1, '-w 0.000001: WARNING');
+is(scalar(V6Lab::findings($p, 'dns_slow')), 2, '-w: both types slow');
+code_is($p, 'dns_slow', 'WARNING', '-w 0.000001');
+like((V6Lab::findings($p, 'dns_slow'))[0]{output}, qr/took [\d.]+ s at system resolver \(-w 0\.000001\)$/, '-w: time in seconds and threshold');
+is_deeply([ map { $p->{perf}{dns_time_aaaa}{$_} } qw(uom warn crit) ], [ 's', '0.000001', '5' ], '-w/-c: perfdata in seconds');
+$p = aaaaj('-H', 'www.lab.test', '-c', '0.000001');
+is($p->{rc}, 2, '-c 0.000001: CRITICAL');
+code_is($p, 'dns_slow', 'CRITICAL', '-c 0.000001');
 is($p->{perf}{dns_time_a}{crit}, '0.000001', '-c: perfdata crit in seconds');
-$p = aaaa('-H', 'www.lab.test', '-w', '4000', '-c', '5000');
-is($p->{rc}, 0, '-w 4000 -c 5000: OK');
-is($p->{perf}{dns_time_a}{warn}, '4', '-w 4000: perfdata warn 4 s');
+$p = aaaaj('-H', 'www.lab.test', '-w', '0.05', '-c', '5');
+is($p->{rc}, 0, '-w 0.05 -c 5: OK (50 ms, not 50 us)');
+no_code($p, 'dns_slow', '-w 0.05');
+is($p->{perf}{dns_time_a}{warn}, '0.05', '-w 0.05: perfdata warn 0.05 s');
 
 # --- --dead-warning / --dead-critical -------------------------------------------
 
@@ -268,6 +278,125 @@ $p = aaaa('-H', 'www.lab.test', '--icmp', { user => 'nobody' });
 is($p->{rc}, 0, 'ICMP, nobody with ping sockets: OK');
 like($p->{out}, qr/AAAA 2001:db8:c::80: answered on ICMP echo/, 'ICMP, nobody: echo answered');
 perf_is($p, 'aaaa_dead', 0, 'ICMP, nobody');
+
+# --- issue 9, item 5: no DNS server listening --------------------------------------
+
+# srv has no DNS server: port unreachable at once. Not a -t timeout, and
+# the failed queries are not listed as OK.
+$p = aaaaj('-H', 'www.lab.test', '-s', V6Lab::ADDR->{srv4});
+is($p->{rc}, 2, 'nothing listening: CRITICAL');
+code_is($p, 'ns_silent', 'CRITICAL', 'nothing listening');
+no_code($p, $_, 'nothing listening') for qw(dns_timeout dns_time);
+like((V6Lab::findings($p, 'ns_silent'))[0]{output}, qr/2 queries failed \(/, 'nothing listening: the queries failed');
+$p = aaaa('-H', 'www.lab.test', '-s', V6Lab::ADDR->{srv4});
+like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 0 AAAA, 0 dead: DNS server 203\.0\.113\.80 does not answer: 2 queries failed \(Could not contact DNS servers\) \|/,
+     'nothing listening: the sentence');
+unlike($p->{out}, qr/^\[OK\]/m, 'nothing listening: no OK line');
+
+# --- --dns-port --------------------------------------------------------------------
+
+$p = aaaaj('-H', 'www.lab.test', '-s', V6Lab::ADDR->{ns1_6}, '--dns-port', '5353');
+is($p->{rc}, 2, '--dns-port 5353: nothing listens there, CRITICAL');
+code_is($p, 'ns_silent', 'CRITICAL', '--dns-port 5353');
+ok((grep { $_->{output} =~ /\Q[2001:db8:d::5301]:5353\E/ } V6Lab::findings($p, 'ns_silent')), '--dns-port: the port named');
+$p = aaaaj('-H', 'www.lab.test', '-s', V6Lab::ADDR->{ns1_6}, '--dns-port', '53');
+is($p->{rc}, 0, '--dns-port 53: OK');
+
+# --- item 6: answers over 512 bytes --------------------------------------------------
+
+for my $srv ([], ['-s', V6Lab::ADDR->{ns1_6}], ['-s', V6Lab::ADDR->{ns1_4}]) {
+    my $via = @$srv ? "nsd at $srv->[1]" : 'unbound';
+    $p = aaaaj('-H', 'big.lab.test', '--probe-timeout', '1', @$srv);
+    perf_is($p, 'a_total', 40, "40 A through $via");
+    perf_is($p, 'aaaa_total', 40, "40 AAAA through $via");
+    no_code($p, $_, "40+40 through $via") for qw(answer_cut dns_timeout ns_silent dns_unanswered);
+    perf_is($p, 'a_dead', 39, "40+40 through $via: every A probed");
+    perf_is($p, 'aaaa_dead', 39, "40+40 through $via: every AAAA probed");
+}
+# 60 NS (about 6 KB with glue: over TCP). The NS set is found and the
+# plugin says that it asked only some of the servers.
+$p = aaaaj('-H', 'www.wide.lab.test', '--authoritative');
+is($p->{rc}, 1, '60 NS, --authoritative: WARNING, not a timeout');
+code_is($p, 'ns_partial', 'WARNING', '60 NS');
+no_code($p, $_, '60 NS') for qw(dns_timeout ns_silent aaaa_unanswered);
+like((V6Lab::findings($p, 'ns_partial'))[0]{output}, qr/wide\.lab\.test has 60 name servers: asked 16 addresses of 8 of them/,
+     '60 NS: how many asked');
+perf_is($p, 'aaaa_total', 1, '60 NS');
+
+# -vvv: the DNS steps on stderr, stdout the same result.
+my $v = $lab->plugin('check_aaaa_consistency', '-t', '10', '-H', 'www.wide.lab.test', '--authoritative', '-vvv', { timeout => 20 });
+is($v->{rc}, 1, '-vvv: same state');
+like($v->{err}, qr/^dns: query wide\.lab\.test NS sent to system resolver \(EDNS0/m, '-vvv: the query sent');
+like($v->{err}, qr/^dns: system resolver: answer truncated over UDP, retrying over TCP$/m, '-vvv: the TCP retry');
+like($v->{err}, qr/^dns: answer for wide\.lab\.test NS from system resolver after 0 timeouts: rcode 0, 60 answer records, \d+ bytes, NOERROR/m,
+     '-vvv: the answer, its rcode and size');
+unlike($v->{out}, qr/^dns:/m, '-vvv: nothing of it on stdout');
+
+# --- a CNAME loop ------------------------------------------------------------------
+
+$p = aaaaj('-H', 'cloop.lab.test', '--authoritative');
+is($p->{rc}, 2, 'CNAME loop: CRITICAL');
+code_is($p, 'cname_loop', 'CRITICAL', 'CNAME loop');
+no_code($p, 'no_address', 'CNAME loop: not "no address"');
+
+# --- -a: the addresses that must be published ---------------------------------------
+
+$p = aaaaj('-H', 'www.lab.test', '-a', V6Lab::ADDR->{srv4}, '-a', V6Lab::ADDR->{srv6});
+is($p->{rc}, 0, '-a, the published set: OK');
+no_code($p, $_, '-a, the published set') for qw(address_missing address_unexpected);
+$p = aaaaj('-H', 'www.lab.test', '-a', V6Lab::ADDR->{srv4}, '-a', V6Lab::ADDR->{srv6b});
+is($p->{rc}, 2, '-a, another AAAA: CRITICAL');
+code_is($p, 'address_missing', 'CRITICAL', '-a 2001:db8:c::81');
+code_is($p, 'address_unexpected', 'CRITICAL', '-a 2001:db8:c::81: ::80 not expected');
+is((V6Lab::findings($p, 'address_missing'))[0]{address}, '2001:db8:c::81', '-a: the missing address is the subject');
+is(aaaa('-H', 'www.lab.test', '-a', 'www.lab.test')->{rc}, 3, '-a NAME: a usage error');
+
+# --- the timeout state: probes -t cut ---------------------------------------------
+
+# 78 dead addresses, one connect at a time: -t ends the probes long before
+# they have all had their time.
+for my $ts ([ [], 'UNKNOWN' ], [ ['--timeout-result', 'critical'], 'CRITICAL' ]) {
+    $p = $check_json->('-H', 'big.lab.test', '-t', '5', '--probe-timeout', '1', '--max-concurrency', '1',
+                       '-p', '80', @{ $ts->[0] });
+    code_is($p, 'probe_unknown', $ts->[1], "probes cut by -t (@{$ts->[0]})");
+    like((V6Lab::findings($p, 'probe_unknown'))[0]{output}, qr/when -t ran out during the probes$/,
+         "probes cut by -t: the step named");
+}
+
+# --- item 12: names files that never end, in bounded memory ------------------------
+
+sub rss_run {
+    my (@args) = @_;
+    my $r = $lab->run('mon', [ '/usr/bin/time', '-f', 'maxrss_kb=%M', "$V6Lab::REPO/$plugin", @args ], timeout => 20);
+    ($r->{rss}) = ($r->{err} // '') =~ /maxrss_kb=(\d+)/;
+    $r->{lines} = () = ($r->{out} // '') =~ /\n/g;
+    return $r;
+}
+my $z = rss_run('-f', '/dev/zero');
+is($z->{rc}, 3, '-f /dev/zero: exit 3');
+is($z->{lines}, 1, '-f /dev/zero: one line');
+like($z->{out}, qr/^AAAA_CONSISTENCY UNKNOWN - option -f: \/dev\/zero line 1: longer than 1024 bytes\n$/, '-f /dev/zero: says why');
+cmp_ok($z->{rss} // 1e9, '<', 16 * 1024, "-f /dev/zero: peak RSS $z->{rss} KB");
+my $fifo = "/tmp/aaaa-fifo-$$";
+for my $feed ([ 'h001.lab.test', qr/more than 100000 names/ ], [ '', qr/more than 16777216 bytes/ ]) {
+    unlink $fifo;
+    system('mkfifo', '-m', '0644', $fifo) == 0 or die "mkfifo: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        $SIG{PIPE} = sub { POSIX::_exit(0) };
+        open my $w, '>', $fifo or POSIX::_exit(1);
+        my $line = "$feed->[0]\n" x 4096;
+        print {$w} $line while 1;
+    }
+    my $r = rss_run('-f', $fifo);
+    kill 'KILL', $pid;
+    waitpid $pid, 0;
+    is($r->{rc}, 3, "a FIFO fed '$feed->[0]' forever: exit 3");
+    is($r->{lines}, 1, 'a FIFO fed forever: one line');
+    like($r->{out}, $feed->[1], 'a FIFO fed forever: the limit named');
+    cmp_ok($r->{rss} // 1e9, '<', 32 * 1024, "a FIFO fed forever: peak RSS $r->{rss} KB");
+}
+unlink $fifo;
 
 # --- bad input ----------------------------------------------------------------------
 
