@@ -43,6 +43,7 @@ struct dns_ctx {
 	bool hosts;
 	bool pumping;
 	unsigned port;
+	long own_ms; /* a query's own whole time over servers and tries */
 	char server[ADDR_STRLEN];
 };
 
@@ -320,6 +321,10 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
 
 	c->inflight--;
 	settle(q, outcome_of(status), mono_now_s());
+	/* Only dns_finish() cancels. A query whose own time had run out
+	 * (to the timer's grain) when it came is not cut but unanswered. */
+	q->cut = status == ARES_ECANCELLED &&
+		 q->elapsed_s * 1000 < (double)c->own_ms - 20;
 	bool reply = abuf && alen >= NS_HFIXEDSZ;
 	if (reply)
 		q->rcode = abuf[3] & 0x0f;
@@ -498,6 +503,8 @@ static int open_channel(struct dns_ctx *c, const struct dns_opts *o,
 	}
 	ao.tries = o && o->tries > 0 ? o->tries : 2;
 	ao.timeout = (int)first_try_ms(o, ao.tries, server);
+	c->own_ms =
+	    (long)ao.timeout * count_servers(server) * ((1L << ao.tries) - 1);
 	ao.sock_state_cb = on_sock_state;
 	ao.sock_state_cb_data = c;
 	int st = ares_init_options(&c->channel, &ao, mask);
@@ -596,7 +603,7 @@ void dns_submit(struct dns_ctx *c, struct dns_query *q)
 	q->outcome = DNS_PENDING;
 	q->rcode = -1;
 	q->naddrs = q->nnames = q->nfound = 0;
-	q->cname_loop = false;
+	q->cname_loop = q->cut = false;
 	q->ttl_s = 0;
 	q->detail[0] = '\0';
 	q->started_s = mono_now_s();
@@ -624,8 +631,10 @@ void dns_finish(struct dns_ctx *c)
 
 	deliver_ready(c);
 	/* The queue first, so that no cancel callback's pump() sends more. */
-	while (c->head < c->nwait)
+	while (c->head < c->nwait) {
+		c->wait[c->head]->cut = true;
 		settle(c->wait[c->head++], DNS_TIMEOUT, now);
+	}
 	c->head = c->nwait = 0;
 	/* ares_cancel calls back every query still out with ECANCELLED,
 	 * which on_reply records as a timeout at this moment. */

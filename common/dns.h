@@ -49,6 +49,8 @@ struct dns_query {
 	size_t nfound;	  /* records of the asked type in the answer; more than
 			     naddrs + nnames when some did not fit */
 	bool cname_loop;  /* the answer's CNAME chain for name loops */
+	bool cut;	  /* DNS_TIMEOUT set by dns_finish() (the deadline, the
+			     caller's limit), not by the query's own timeout */
 	unsigned ttl_s;	  /* smallest TTL among the answers */
 	double elapsed_s; /* from submit to outcome */
 	char detail[128]; /* c-ares' words when outcome is DNS_ERROR */

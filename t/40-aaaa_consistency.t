@@ -28,6 +28,13 @@ sub aaaa { $check_aaaa->(@_) }
 my $check_json = $lab->checker('check_aaaa_consistency', t => 10, timeout => 20, json => 1);
 sub aaaaj { $check_json->(@_) }
 
+# A field of the first finding CODE of a JSON result ('' when none).
+sub field_of {
+    my ($p, $code, $field) = @_;
+    my ($f) = V6Lab::findings($p, $code);
+    return $f ? $f->{$field} // '' : '';
+}
+
 sub names_file {
     my (@lines) = @_;
     my ($fh, $file) = tempfile('aaaa-names-XXXXXX', TMPDIR => 1, UNLINK => 1);
@@ -153,7 +160,7 @@ $p = aaaaj('-H', 'www.lab.test', '-w', '0.000001', '-c', '5');
 is($p->{rc}, 1, '-w 0.000001: WARNING');
 is(scalar(V6Lab::findings($p, 'dns_slow')), 2, '-w: both types slow');
 code_is($p, 'dns_slow', 'WARNING', '-w 0.000001');
-like((V6Lab::findings($p, 'dns_slow'))[0]{output}, qr/took [\d.]+ s at system resolver \(-w 0\.000001\)$/, '-w: time in seconds and threshold');
+like(field_of($p, 'dns_slow', 'output'), qr/took [\d.]+ s at system resolver \(-w 0\.000001\)$/, '-w: time in seconds and threshold');
 is_deeply([ map { $p->{perf}{dns_time_aaaa}{$_} } qw(uom warn crit) ], [ 's', '0.000001', '5' ], '-w/-c: perfdata in seconds');
 $p = aaaaj('-H', 'www.lab.test', '-c', '0.000001');
 is($p->{rc}, 2, '-c 0.000001: CRITICAL');
@@ -287,7 +294,7 @@ $p = aaaaj('-H', 'www.lab.test', '-s', V6Lab::ADDR->{srv4});
 is($p->{rc}, 2, 'nothing listening: CRITICAL');
 code_is($p, 'ns_silent', 'CRITICAL', 'nothing listening');
 no_code($p, $_, 'nothing listening') for qw(dns_timeout dns_time);
-like((V6Lab::findings($p, 'ns_silent'))[0]{output}, qr/2 queries failed \(/, 'nothing listening: the queries failed');
+like(field_of($p, 'ns_silent', 'output'), qr/2 queries failed \(/, 'nothing listening: the queries failed');
 $p = aaaa('-H', 'www.lab.test', '-s', V6Lab::ADDR->{srv4});
 like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 0 AAAA, 0 dead: DNS server 203\.0\.113\.80 does not answer: 2 queries failed \(Could not contact DNS servers\) \|/,
      'nothing listening: the sentence');
@@ -301,6 +308,24 @@ code_is($p, 'ns_silent', 'CRITICAL', '--dns-port 5353');
 ok((grep { $_->{output} =~ /\Q[2001:db8:d::5301]:5353\E/ } V6Lab::findings($p, 'ns_silent')), '--dns-port: the port named');
 $p = aaaaj('-H', 'www.lab.test', '-s', V6Lab::ADDR->{ns1_6}, '--dns-port', '53');
 is($p->{rc}, 0, '--dns-port 53: OK');
+
+# --- --source, --interface: probes and DNS queries leave as told -------------------
+
+$p = aaaaj('-H', 'www.lab.test', '--source', V6Lab::ADDR->{mon6}, '--source', V6Lab::ADDR->{mon4});
+is($p->{rc}, 0, '--source, mon\'s own addresses: OK');
+$p = aaaaj('-H', 'www.lab.test', '--interface', 'lanA');
+is($p->{rc}, 0, '--interface lanA: OK');
+# An address mon does not have: the sockets bound to it cannot send.
+$p = aaaaj('-H', 'www.lab.test', '--source', '2001:db8:a::99', '-s', V6Lab::ADDR->{resolver6});
+code_is($p, 'ns_silent', 'CRITICAL', '--source 2001:db8:a::99: the DNS socket is bound to it');
+$p = aaaaj('-H', 'www.lab.test', '--source', '2001:db8:a::99', '-s', V6Lab::ADDR->{resolver4});
+is($p->{rc}, 3, '--source 2001:db8:a::99, IPv4 DNS: UNKNOWN (the AAAA cannot be probed)');
+code_is($p, 'probe_unknown', 'UNKNOWN', '--source 2001:db8:a::99: the IPv6 probe is bound to it');
+like(field_of($p, 'probe_unknown', 'output'), qr/Cannot assign requested address/, '--source: the reason');
+code_is($p, 'address_ok', 'OK', '--source 2001:db8:a::99: IPv4 still probed');
+$p = aaaaj('-H', 'www.lab.test', '--interface', 'lo');
+code_is($p, 'ns_silent', 'CRITICAL', '--interface lo: DNS leaves through lo and reaches nothing');
+no_code($p, 'dns_timeout', '--interface lo: -t not blamed');
 
 # --- item 6: answers over 512 bytes --------------------------------------------------
 
@@ -319,7 +344,7 @@ $p = aaaaj('-H', 'www.wide.lab.test', '--authoritative');
 is($p->{rc}, 1, '60 NS, --authoritative: WARNING, not a timeout');
 code_is($p, 'ns_partial', 'WARNING', '60 NS');
 no_code($p, $_, '60 NS') for qw(dns_timeout ns_silent aaaa_unanswered);
-like((V6Lab::findings($p, 'ns_partial'))[0]{output}, qr/wide\.lab\.test has 60 name servers: asked 16 addresses of 8 of them/,
+like(field_of($p, 'ns_partial', 'output'), qr/wide\.lab\.test has 60 name servers: asked 16 addresses of 8 of them/,
      '60 NS: how many asked');
 perf_is($p, 'aaaa_total', 1, '60 NS');
 
@@ -348,7 +373,7 @@ $p = aaaaj('-H', 'www.lab.test', '-a', V6Lab::ADDR->{srv4}, '-a', V6Lab::ADDR->{
 is($p->{rc}, 2, '-a, another AAAA: CRITICAL');
 code_is($p, 'address_missing', 'CRITICAL', '-a 2001:db8:c::81');
 code_is($p, 'address_unexpected', 'CRITICAL', '-a 2001:db8:c::81: ::80 not expected');
-is((V6Lab::findings($p, 'address_missing'))[0]{address}, '2001:db8:c::81', '-a: the missing address is the subject');
+is(field_of($p, 'address_missing', 'address'), '2001:db8:c::81', '-a: the missing address is the subject');
 is(aaaa('-H', 'www.lab.test', '-a', 'www.lab.test')->{rc}, 3, '-a NAME: a usage error');
 
 # --- the timeout state: probes -t cut ---------------------------------------------
@@ -359,7 +384,7 @@ for my $ts ([ [], 'UNKNOWN' ], [ ['--timeout-result', 'critical'], 'CRITICAL' ])
     $p = $check_json->('-H', 'big.lab.test', '-t', '5', '--probe-timeout', '1', '--max-concurrency', '1',
                        '-p', '80', @{ $ts->[0] });
     code_is($p, 'probe_unknown', $ts->[1], "probes cut by -t (@{$ts->[0]})");
-    like((V6Lab::findings($p, 'probe_unknown'))[0]{output}, qr/when -t ran out during the probes$/,
+    like(field_of($p, 'probe_unknown', 'output'), qr/when -t ran out during the probes$/,
          "probes cut by -t: the step named");
 }
 

@@ -16,13 +16,13 @@ static bool replied(const struct nsset_result *q)
 	return q->rcode >= 0;
 }
 
-/* A wait ended by the deadline before the query's own timeout. A query
- * that failed (no server listening: ICMP port unreachable, a refused TCP
- * connection) ended by itself, whatever its time. */
-static bool cut_short(const struct dnsjudge *j, const struct nsset_result *x)
+/* A wait ended by the deadline (or the phase's limit) before the query's
+ * own timeout, as common/dns recorded it: never guessed from the time, as
+ * a query that failed (no server listening, an unusable interface) ends
+ * early by itself. */
+static bool cut_short(const struct nsset_result *x)
 {
-	return x->outcome == DNS_TIMEOUT &&
-	       x->elapsed_s * 1000 < (double)j->timeout_ms * 0.9;
+	return x->outcome == DNS_TIMEOUT && x->cut;
 }
 
 static const char *secs(double s, char *buf)
@@ -37,6 +37,7 @@ void dnsjudge_tally(struct dnsjudge *j, const struct nsset_answer *a, size_t n)
 		size_t s = a[i / 2].server;
 		j->got[s] += replied(x);
 		j->lost[s] += !replied(x);
+		j->cut[s] += !replied(x) && cut_short(x);
 		if (!replied(x) && x->outcome == DNS_ERROR) {
 			j->failed[s]++;
 			snprintf(j->why[s], sizeof j->why[s], "%s", x->detail);
@@ -68,7 +69,7 @@ void dnsjudge_servers(struct dnsjudge *j, struct findings *w)
 				     v->label, j->lost[s], j->why[s]);
 			continue;
 		}
-		if (j->waited[s] * 1000 < (double)j->timeout_ms * 0.9) {
+		if (j->cut[s] == j->lost[s]) {
 			findings_add(w, j->timeout_state, "dns_timeout",
 				     &(struct about){.name = v->label},
 				     "DNS cut short by -t",
@@ -135,7 +136,7 @@ static void query(const struct dnsjudge *j, const char *name,
 	char what[64], t1[16], ad[ADDR_STRLEN], text[REPORT_ITEM_LEN];
 	enum state st = range_state(&j->warn_s, &j->crit_s, x->elapsed_s);
 
-	if (cut_short(j, x)) {
+	if (cut_short(x)) {
 		findings_add(w, j->timeout_state, "dns_timeout",
 			     &(struct about){.name = name},
 			     "DNS cut short by -t",

@@ -32,6 +32,7 @@ struct dnsjudge {
 	size_t got[NSSET_MAX], lost[NSSET_MAX]; /* queries answered or not */
 	double waited[NSSET_MAX]; /* the longest wait for a lost one, s */
 	size_t failed[NSSET_MAX]; /* of the lost, those that failed at once */
+	size_t cut[NSSET_MAX];	  /* of the lost, those -t cut short */
 	char why[NSSET_MAX][64];  /* (connection refused...): c-ares' words */
 	bool silent[NSSET_MAX];	  /* answered nothing: not judged per name */
 };

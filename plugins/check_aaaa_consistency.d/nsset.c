@@ -124,6 +124,7 @@ static void keep(struct nsset_result *r, const struct dns_query *q)
 	r->elapsed_s = q->elapsed_s;
 	r->nfound = q->nfound;
 	r->cname_loop = q->cname_loop;
+	r->cut = q->cut;
 	snprintf(r->detail, sizeof r->detail, "%.63s", q->detail);
 	r->addrs = q->naddrs ? malloc(q->naddrs * sizeof *r->addrs) : NULL;
 	r->naddrs = r->addrs ? q->naddrs : 0;
@@ -181,6 +182,7 @@ static int stream_round(struct stream *st, struct loop *l,
 	for (; st->next < st->nw; st->next++) {
 		st->w[st->next].r->outcome = DNS_TIMEOUT;
 		st->w[st->next].r->rcode = -1;
+		st->w[st->next].r->cut = true;
 	}
 	return 0;
 }

@@ -80,6 +80,8 @@ struct nsset_result {
 	struct sockaddr_storage *addrs; /* malloc'd; naddrs of them */
 	size_t naddrs, nfound;		/* nfound > naddrs: answer cut */
 	bool cname_loop;
+	bool cut; /* -t or the phase's limit ended the wait (or it never
+		     started), not the query's own timeout */
 	char detail[64];
 };
 

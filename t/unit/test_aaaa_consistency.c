@@ -278,7 +278,7 @@ static void test_gslb(void)
 	       "REFUSED from system resolver in 0.01 s",
 	       "AAAA REFUSED: says so, naming the server");
 
-	q(0, 0, 1, DNS_TIMEOUT, 0.3);
+	q(0, 0, 1, DNS_TIMEOUT, 0.3)->cut = true;
 	is_int(run_judge(), STATE_UNKNOWN,
 	       "AAAA wait ended by -t, not the server: UNKNOWN");
 	is_str(R.summary,
@@ -329,14 +329,24 @@ static void test_gslb(void)
 	is_int(R.nitems, 1,
 	       "silent resolver: no per-name timeout lines, no OK time line");
 
-	q(0, 0, 0, DNS_TIMEOUT, 0);
-	q(0, 0, 1, DNS_TIMEOUT, 0);
+	q(0, 0, 0, DNS_TIMEOUT, 0)->cut = true;
+	q(0, 0, 1, DNS_TIMEOUT, 0)->cut = true;
 	is_int(run_judge(), STATE_UNKNOWN,
 	       "queries never given time: UNKNOWN, not a silent server");
 	ok(has_item(STATE_UNKNOWN,
 		    "DNS server system resolver: 2 queries without an answer "
 		    "after 0 s when -t ran out during the DNS queries"),
 	   "queries never given time: says -t ended the wait");
+
+	/* A query that timed out early by itself (c-ares gave up on an
+	 * unusable server) is not blamed on -t. */
+	reset(1);
+	q(0, 0, 0, DNS_TIMEOUT, 1.5);
+	q(0, 0, 1, DNS_TIMEOUT, 1.5);
+	is_int(run_judge(), STATE_CRITICAL,
+	       "early own timeout: a silent server, CRITICAL");
+	ok(!has_item(STATE_UNKNOWN, "-t ran out"),
+	   "early own timeout: -t not blamed");
 
 	/* Issue 9 item 5: nothing listens, the queries fail at once. */
 	reset(1);
