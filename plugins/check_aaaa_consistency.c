@@ -492,10 +492,13 @@ static void judge(const struct facts *f, const struct opts *op,
 
 /* ---- run(): asks, then probes; decides nothing */
 
-/* What a DNS phase may use, leaving the probes their time. */
-static long budget(long want)
+/* What a DNS phase may use, leaving later_ms to the phases after it and
+ * the probes their time: the names' queries get their whole
+ * --dns-timeout even when finding the NS set took a little longer. */
+static long budget(long want, long later_ms)
 {
-	long left = deadline_remaining_ms() - o.probe_timeout_ms - 200;
+	long left =
+	    deadline_remaining_ms() - later_ms - o.probe_timeout_ms - 200;
 	return left < want ? (left > 0 ? left : 0) : want;
 }
 
@@ -534,7 +537,7 @@ static int ask_all(struct facts *f, struct loop *l, const struct dns_opts *d,
 	/* Each query has its own timeout (c-ares); many names need more
 	 * than one query's time, so the phase may use all the probes leave. */
 	int rc = nsset_ask_names(f->ns, l, f->namev, f->nnames, out, d,
-				 budget(LONG_MAX), err, len);
+				 budget(LONG_MAX, 0), err, len);
 	for (size_t i = 0; i < f->nnames; i++)
 		f->names[i].asks = out[i],
 		f->names[i].nasks = out[i] ? f->ns->n : 0;
@@ -589,7 +592,8 @@ static int run(struct facts *f, struct probe_echo *echo, const bool *fam,
 	f->ns = o.authoritative ? &auth : &o.servers;
 	if (o.authoritative &&
 	    nsset_authoritative(&auth, &loop, f->names[0].name, &o.dns,
-				budget(o.dns_timeout_ms), err, len))
+				budget(o.dns_timeout_ms, o.dns_timeout_ms), err,
+				len))
 		return -1;
 	if (ask_all(f, &loop, &o.dns, err, len) < 0 ||
 	    !(probes = probe_new(&loop, &o.probe, err, len)) ||
