@@ -53,8 +53,10 @@ perf_is($p, $_->[0], $_->[1], 'www') for [names => 1], [a_total => 1], [a_dead =
     [aaaa_total => 1], [aaaa_dead => 0];
 ok(defined $p->{perf}{dns_time_aaaa} && $p->{perf}{dns_time_aaaa}{uom} eq 's',
    'www: dns_time_aaaa in seconds');
-like($p->{out}, qr/^\[OK\] www\.lab\.test AAAA 2001:db8:c::80: answered on tcp\/80 in /m,
-     'www: one line per address');
+$p = aaaaj('-H', 'www.lab.test');
+is_deeply(codes($p), [qw(address_ok dns_time)], 'www: only OK findings');
+is_deeply([ sort map { $_->{address} } V6Lab::findings($p, 'address_ok') ], [ '2001:db8:c::80', '203.0.113.80' ],
+          'www: one finding per address');
 
 # --- stale AAAA ---------------------------------------------------------------------
 
@@ -65,17 +67,20 @@ like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 1 AAAA, 1 dead: stale 
 perf_is($p, 'aaaa_dead', 1, 'stale');
 perf_is($p, 'a_dead', 0, 'stale');
 cmp_ok($p->{secs}, '<', 3, 'stale: about one probe timeout (1.5 s)');
+$p = aaaaj('-H', 'stale.lab.test', '--probe-timeout', '1.5');
+code_is($p, 'stale_aaaa', 'CRITICAL', 'stale');
+is(field_of($p, 'stale_aaaa', 'address'), '2001:db8:c::99', 'stale: the address is the subject');
 
-$p = aaaa('-H', 'stale.lab.test', '--families', '4');
+$p = aaaaj('-H', 'stale.lab.test', '--families', '4');
 is($p->{rc}, 0, 'stale, --families 4: OK (the AAAA is not probed)');
 perf_is($p, 'aaaa_dead', 0, 'stale, --families 4');
-like($p->{out}, qr/AAAA 2001:db8:c::99: not probed/, 'stale, --families 4: says not probed');
+code_is($p, 'not_probed', 'OK', 'stale, --families 4');
+is(field_of($p, 'not_probed', 'address'), '2001:db8:c::99', 'stale, --families 4: the AAAA');
 
-$p = aaaa('-H', 'multi.lab.test', '-p', '80,443');
+$p = aaaaj('-H', 'multi.lab.test', '-p', '80,443');
 is($p->{rc}, 2, 'multi: CRITICAL');
-like($p->{first}, qr/1 name, 3 AAAA, 1 dead: stale AAAA 2001:db8:c::99 for multi\.lab\.test/,
-     'multi: names the dead one');
-unlike($p->{first}, qr/2001:db8:c::8[01]/, 'multi: not the live ones');
+is_deeply([ map { $_->{address} } V6Lab::findings($p, 'stale_aaaa') ], ['2001:db8:c::99'], 'multi: the dead one, only');
+is(scalar(V6Lab::findings($p, 'address_ok')), 3, 'multi: the live ones OK');
 perf_is($p, 'aaaa_dead', 1, 'multi');
 perf_is($p, 'aaaa_total', 3, 'multi');
 
@@ -113,44 +118,49 @@ $lab->off('dns-noaaaa');
 
 # --- NODATA, NXDOMAIN ---------------------------------------------------------------
 
-$p = aaaa('-H', 'v4only.lab.test');
+$p = aaaaj('-H', 'v4only.lab.test');
 is($p->{rc}, 0, 'v4only: OK');
-like($p->{out}, qr/^\[OK\] v4only\.lab\.test has no AAAA record$/m, 'v4only: says no AAAA');
+code_is($p, 'no_aaaa', 'OK', 'v4only');
 perf_is($p, 'aaaa_total', 0, 'v4only');
-$p = aaaa('-H', 'v4only.lab.test', '--require-aaaa');
+$p = aaaaj('-H', 'v4only.lab.test', '--require-aaaa');
 is($p->{rc}, 2, 'v4only, --require-aaaa: CRITICAL');
-like($p->{first}, qr/v4only\.lab\.test has no AAAA record \(--require-aaaa\)/, 'v4only, --require-aaaa: says so');
+code_is($p, 'no_aaaa', 'CRITICAL', 'v4only, --require-aaaa');
 
-$p = aaaa('-H', 'nosuch.lab.test');
+$p = aaaaj('-H', 'nosuch.lab.test');
 is($p->{rc}, 2, 'nosuch: CRITICAL');
-like($p->{first}, qr/NXDOMAIN: nosuch\.lab\.test does not exist \(system resolver\)/, 'nosuch: NXDOMAIN');
+code_is($p, 'nxdomain', 'CRITICAL', 'nosuch');
 perf_is($p, 'a_total', 0, 'nosuch');
 
 # --- servers that disagree ----------------------------------------------------------
 
-$p = aaaa('-H', 'diverge.lab.test', '--authoritative');
+$p = aaaaj('-H', 'diverge.lab.test', '--authoritative');
 is($p->{rc}, 1, 'diverge, --authoritative: WARNING');
-long_like($p, qr/servers disagree on AAAA for diverge\.lab\.test: ns1\.lab\.test \(203\.0\.113\.151, 2001:db8:d::5301\) says 2001:db8:c::80; ns2\.lab\.test \(203\.0\.113\.152, 2001:db8:d::5302\) says 2001:db8:c::81/,
+code_is($p, 'aaaa_disagree', 'WARNING', 'diverge');
+no_code($p, 'a_disagree', 'diverge: the A records agree');
+like(field_of($p, 'aaaa_disagree', 'output'), qr/servers disagree on AAAA for diverge\.lab\.test: ns1\.lab\.test \(203\.0\.113\.151, 2001:db8:d::5301\) says 2001:db8:c::80; ns2\.lab\.test \(203\.0\.113\.152, 2001:db8:d::5302\) says 2001:db8:c::81/,
      'diverge: which server said what, each NS once with both transports');
 perf_is($p, 'aaaa_total', 2, 'diverge');
-$p = aaaa('-H', 'diverge.lab.test', '--authoritative', '--strict');
+$p = aaaaj('-H', 'diverge.lab.test', '--authoritative', '--strict');
 is($p->{rc}, 2, 'diverge, --strict: CRITICAL');
-$p = aaaa('-H', 'diverge.lab.test', '-s', '2001:db8:d::5301', '-s', '203.0.113.152');
+code_is($p, 'aaaa_disagree', 'CRITICAL', 'diverge, --strict');
+$p = aaaaj('-H', 'diverge.lab.test', '-s', '2001:db8:d::5301', '-s', '203.0.113.152');
 is($p->{rc}, 1, 'diverge, two -s: WARNING');
-like($p->{first}, qr/2001:db8:d::5301 says 2001:db8:c::80; 203\.0\.113\.152 says 2001:db8:c::81/, 'diverge, two -s: both named');
-$p = aaaa('-H', 'www.lab.test', '--authoritative');
+like(field_of($p, 'aaaa_disagree', 'output'), qr/2001:db8:d::5301 says 2001:db8:c::80; 203\.0\.113\.152 says 2001:db8:c::81/, 'diverge, two -s: both named');
+$p = aaaaj('-H', 'www.lab.test', '--authoritative');
 is($p->{rc}, 0, 'www, --authoritative: OK, four servers agree');
-like($p->{out}, qr/slowest of 4 servers/, 'www, --authoritative: ns1 and ns2 over IPv4 and IPv6');
+like(field_of($p, 'dns_time', 'output'), qr/slowest of 4 servers/, 'www, --authoritative: ns1 and ns2 over IPv4 and IPv6');
 
 # --- REFUSED (ns1 refuses names outside lab.test), two -H ------------------------
 
-$p = aaaa('-H', 'www.lab.test', '-H', 'www.example.com', '-s', '203.0.113.151');
+$p = aaaaj('-H', 'www.lab.test', '-H', 'www.example.com', '-s', '203.0.113.151');
 is($p->{rc}, 2, 'REFUSED: CRITICAL');
-like($p->{first}, qr/- 2 names, 1 AAAA, 0 dead: A REFUSED \(www\.example\.com\); AAAA REFUSED \(www\.example\.com\) \|/,
-     'REFUSED: counts both names, names the refused one');
-long_like($p, qr/^\[CRITICAL\] AAAA query for www\.example\.com: REFUSED from 203\.0\.113\.151 in [\d.]+ s$/,
-          'REFUSED: the AAAA query and the server');
-long_like($p, qr/^\[OK\] www\.lab\.test AAAA 2001:db8:c::80: answered on tcp\/80/, 'REFUSED: the other name checked');
+is_deeply([ map { $_->{name} } V6Lab::findings($p, 'a_error'), V6Lab::findings($p, 'aaaa_error') ],
+          [ 'www.example.com', 'www.example.com' ], 'REFUSED: A and AAAA of the refused name');
+code_is($p, 'aaaa_error', 'CRITICAL', 'REFUSED');
+like(field_of($p, 'aaaa_error', 'output'), qr/^AAAA query for www\.example\.com: REFUSED from 203\.0\.113\.151 in [\d.]+ s$/,
+     'REFUSED: the AAAA query and the server');
+is_deeply([ sort map { $_->{name} } V6Lab::findings($p, 'address_ok') ], [ 'www.lab.test', 'www.lab.test' ],
+          'REFUSED: the other name checked');
 perf_is($p, $_->[0], $_->[1], 'REFUSED') for [names => 2], [aaaa_total => 1], [a_total => 1];
 ok(!exists $p->{perf}{dns_time_aaaa}, 'REFUSED, two names: no per-name DNS time');
 
@@ -173,28 +183,27 @@ is($p->{perf}{dns_time_a}{warn}, '0.05', '-w 0.05: perfdata warn 0.05 s');
 
 # --- --dead-warning / --dead-critical -------------------------------------------
 
-$p = aaaa('-H', 'stale.lab.test', '--probe-timeout', '1', '--dead-warning', '0', '--dead-critical', '1');
+$p = aaaaj('-H', 'stale.lab.test', '--probe-timeout', '1', '--dead-warning', '0', '--dead-critical', '1');
 is($p->{rc}, 1, '--dead-critical 1: one dead is WARNING');
-like($p->{first}, qr/WARNING - 1 name, 1 AAAA, 1 dead: stale AAAA 2001:db8:c::99 for stale\.lab\.test/,
-     '--dead-warning: still names the stale AAAA');
+code_is($p, 'stale_aaaa', 'WARNING', '--dead-warning 0');
 perf_is($p, 'aaaa_dead', 1, '--dead-warning');
-$p = aaaa('-H', 'stale.lab.test', '--probe-timeout', '1', '--dead-critical', '2');
+$p = aaaaj('-H', 'stale.lab.test', '--probe-timeout', '1', '--dead-critical', '2');
 is($p->{rc}, 0, '--dead-critical 2 alone: one dead is OK');
-long_like($p, qr/^\[OK\] stale AAAA 2001:db8:c::99 for stale\.lab\.test/, '--dead-critical 2: listed');
+code_is($p, 'stale_aaaa', 'OK', '--dead-critical 2: still listed');
 perf_is($p, 'aaaa_dead', 1, '--dead-critical 2');
 
 # --- --max-concurrency: four ports of one address, 300 ms away ----------------------
 
 $lab->on('latency-v6', 300);
 my @four = ('-H', 'www.lab.test', '--families', '6', '-p', '80,81,82,83');
-my $all = aaaa(@four);
+my $all = aaaaj(@four);
 is($all->{rc}, 2, 'four ports at once: CRITICAL (81 is closed)');
-like($all->{first}, qr/1 dead: dead AAAA 2001:db8:c::80 for www\.lab\.test: refused on tcp\/81 in [\d.]+ s \(connection refused\), and no other address of the name answers \|/,
-     'four ports: the closed port named, no witness (A not probed)');
+code_is($all, 'dead_aaaa', 'CRITICAL', 'four ports: no witness (A not probed)');
+like(field_of($all, 'dead_aaaa', 'output'), qr/refused on tcp\/81 in [\d.]+ s \(connection refused\)/, 'four ports: the closed port named');
 perf_is($all, 'aaaa_dead', 1, 'four ports');
-my $one = aaaa(@four, '--max-concurrency', '1');
+my $one = aaaaj(@four, '--max-concurrency', '1');
 is($one->{rc}, 2, '--max-concurrency 1: CRITICAL');
-like($one->{first}, qr/dead AAAA 2001:db8:c::80 for www\.lab\.test: refused on tcp\/81/, '--max-concurrency 1: same finding');
+like(field_of($one, 'dead_aaaa', 'output'), qr/refused on tcp\/81/, '--max-concurrency 1: same finding');
 perf_is($one, 'aaaa_dead', 1, '--max-concurrency 1');
 cmp_ok($one->{secs} - $all->{secs}, '>=', 0.6,
        "--max-concurrency 1: four 300 ms connects in turn ($one->{secs} s vs $all->{secs} s)");
@@ -204,16 +213,19 @@ $lab->off('latency-v6');
 
 $lab->on('v6-addr-lost');
 $lab->flush;
-$p = aaaa('-H', 'www.lab.test', '-p', '443');
+$p = aaaaj('-H', 'www.lab.test', '-p', '443');
 is($p->{rc}, 2, 'v6-addr-lost: CRITICAL');
-like($p->{first}, qr/stale AAAA 2001:db8:c::80 for www\.lab\.test: .* on tcp\/443 .* while A 203\.0\.113\.80 answers/,
-     'v6-addr-lost: the lost address is a stale AAAA');
+code_is($p, 'stale_aaaa', 'CRITICAL', 'v6-addr-lost');
+is(field_of($p, 'stale_aaaa', 'address'), '2001:db8:c::80', 'v6-addr-lost: the lost address is a stale AAAA');
 $lab->off('v6-addr-lost');
 $lab->flush;
 
 # --- a lost IPv4 address: the stale record is the A ------------------------------
 
 $lab->on('v4-addr-lost');
+$p = aaaaj('-H', 'www.lab.test', '-p', '80');
+code_is($p, 'stale_a', 'CRITICAL', 'v4-addr-lost');
+no_code($p, 'stale_aaaa', 'v4-addr-lost');
 $p = aaaa('-H', 'www.lab.test', '-p', '80');
 is($p->{rc}, 2, 'v4-addr-lost: CRITICAL');
 like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 1 AAAA, 0 dead, 1 A, 1 dead: stale A 203\.0\.113\.80 for www\.lab\.test: .* on tcp\/80 .* while AAAA 2001:db8:c::80 answers \|/,
@@ -229,10 +241,12 @@ $lab->on('ns2-v6-silent');
 # the fault on empties its caches); the NS set is what a resolver in
 # service has cached, so look it up once before the check does.
 $lab->run('mon', [ 'dig', '+time=3', '+tries=2', $_, 'NS' ], timeout => 15) for qw(www.lab.test lab.test);
-$p = aaaa('-H', 'www.lab.test', '--authoritative', '--dns-timeout', '2');
+$p = aaaaj('-H', 'www.lab.test', '--authoritative', '--dns-timeout', '2');
 is($p->{rc}, 2, 'ns2-v6-silent: CRITICAL');
-like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 1 AAAA, 0 dead: ns2\.lab\.test does not answer over IPv6 \(2001:db8:d::5302\): 2 queries unanswered in [\d.]+ s, while it answers over IPv4 \(203\.0\.113\.152\) \|/,
-     'ns2-v6-silent: the server and the transport named');
+code_is($p, 'ns_silent_family', 'CRITICAL', 'ns2-v6-silent');
+is_deeply([ map { "$_->{name} $_->{address} $_->{family}" } V6Lab::findings($p, 'ns_silent_family') ],
+          ['ns2.lab.test 2001:db8:d::5302 ipv6'], 'ns2-v6-silent: the server and the transport named');
+no_code($p, $_, 'ns2-v6-silent') for qw(ns_silent dns_timeout aaaa_unanswered);
 perf_is($p, 'aaaa_dead', 0, 'ns2-v6-silent');
 perf_is($p, 'aaaa_total', 1, 'ns2-v6-silent');
 $lab->off('ns2-v6-silent');
@@ -240,18 +254,19 @@ $lab->off('ns2-v6-silent');
 # --- a server that answers A but fails AAAA (contrib/lab/brokendns) ---------------
 
 for my $case (
-    [ 'nxaaaa', qr/2001:db8:d::5303 says nxaaaa\.gslb\.lab\.test does not exist when asked for AAAA, yet answers A 203\.0\.113\.80: inconsistent server/ ],
-    [ 'sfaaaa', qr/AAAA query for sfaaaa\.gslb\.lab\.test: SERVFAIL from 2001:db8:d::5303 in [\d.]+ s/ ],
-    [ 'rfaaaa', qr/AAAA query for rfaaaa\.gslb\.lab\.test: REFUSED from 2001:db8:d::5303 in [\d.]+ s/ ],
-    [ 'garbage', qr/AAAA query for garbage\.gslb\.lab\.test: error Misformatted DNS reply from 2001:db8:d::5303 in [\d.]+ s/ ],
+    [ 'nxaaaa', 'aaaa_nxdomain', qr/does not exist when asked for AAAA, yet answers A 203\.0\.113\.80: inconsistent server/ ],
+    [ 'sfaaaa', 'aaaa_error', qr/: SERVFAIL from 2001:db8:d::5303 in [\d.]+ s/ ],
+    [ 'rfaaaa', 'aaaa_error', qr/: REFUSED from 2001:db8:d::5303 in [\d.]+ s/ ],
+    [ 'garbage', 'aaaa_error', qr/: error Misformatted DNS reply from 2001:db8:d::5303 in [\d.]+ s/ ],
 ) {
-    my ($label, $re) = @$case;
-    $p = aaaa('-s', V6Lab::ADDR->{gslb6}, '-H', "$label.gslb.lab.test");
+    my ($label, $code, $re) = @$case;
+    $p = aaaaj('-s', V6Lab::ADDR->{gslb6}, '-H', "$label.gslb.lab.test");
     is($p->{rc}, 2, "$label: CRITICAL");
-    like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 0 AAAA, 0 dead: $re \|/, "$label: named as such");
+    code_is($p, $code, 'CRITICAL', $label);
+    like(field_of($p, $code, 'output'), $re, "$label: named as such");
     perf_is($p, 'a_total', 1, $label);
     perf_is($p, 'aaaa_total', 0, $label);
-    long_like($p, qr/^\[OK\] \Q$label\E\.gslb\.lab\.test A 203\.0\.113\.80: answered on tcp\/80/, "$label: A still probed");
+    is(field_of($p, 'address_ok', 'address'), '203.0.113.80', "$label: A still probed");
 }
 
 # --- many names ---------------------------------------------------------------------
@@ -266,24 +281,28 @@ perf_is($p, $_->[0], $_->[1], '201 names') for [names => 201], [aaaa_total => 20
     [aaaa_dead => 50], [a_dead => 0];
 ok(!exists $p->{perf}{dns_time_a}, '201 names: no per-name DNS time');
 cmp_ok($p->{secs}, '<', 4, '201 names: about one probe timeout, well within -t 8');
-like($p->{out}, qr/^\[CRITICAL\] stale AAAA 2001:db8:c::99 for h004\.lab\.test/m,
+like($p->{long}[0], qr/^\[CRITICAL\] stale AAAA 2001:db8:c::99 for h004\.lab\.test/,
      '201 names: long output starts with the findings');
+$p = aaaaj('-f', $file, '-t', '8');
+code_is($p, 'stale_aaaa', 'CRITICAL', '201 names');
+ok($p->{json}{dropped} > 0, '201 names: JSON says how many findings did not fit');
 
 # --- ICMP ---------------------------------------------------------------------------
 
-$p = aaaa('-H', 'stale.lab.test', '--icmp', '--probe-timeout', '1');
+$p = aaaaj('-H', 'stale.lab.test', '--icmp', '--probe-timeout', '1');
 is($p->{rc}, 2, 'ICMP, root: stale AAAA CRITICAL');
-like($p->{first}, qr/stale AAAA 2001:db8:c::99 for stale\.lab\.test: .* ICMP echo/, 'ICMP: the echo named');
+like(field_of($p, 'stale_aaaa', 'output'), qr/ICMP echo/, 'ICMP: the echo named');
 
-$p = aaaa('-H', 'www.lab.test', '--icmp', { user => 'nobody' });
+$p = aaaaj('-H', 'www.lab.test', '--icmp', { user => 'nobody' });
 is($p->{rc}, 3, 'ICMP, nobody without ping sockets: UNKNOWN');
-like($p->{first}, qr/ICMP echo impossible/, 'ICMP, nobody: says so');
-like($p->{out}, qr/ping_group_range/, 'ICMP, nobody: names the sysctl');
+code_is($p, 'icmp_impossible', 'UNKNOWN', 'ICMP, nobody');
+like(field_of($p, 'icmp_impossible', 'output'), qr/ping_group_range/, 'ICMP, nobody: names the sysctl');
 my $r = $lab->run('mon', ['sysctl', '-w', 'net.ipv4.ping_group_range=0 2147483647'], timeout => 5);
 is($r->{rc}, 0, 'ping sockets opened');
-$p = aaaa('-H', 'www.lab.test', '--icmp', { user => 'nobody' });
+$p = aaaaj('-H', 'www.lab.test', '--icmp', { user => 'nobody' });
 is($p->{rc}, 0, 'ICMP, nobody with ping sockets: OK');
-like($p->{out}, qr/AAAA 2001:db8:c::80: answered on ICMP echo/, 'ICMP, nobody: echo answered');
+ok((grep { $_->{address} eq '2001:db8:c::80' && $_->{output} =~ /answered on ICMP echo/ } V6Lab::findings($p, 'address_ok')),
+   'ICMP, nobody: echo answered');
 perf_is($p, 'aaaa_dead', 0, 'ICMP, nobody');
 
 # --- issue 9, item 5: no DNS server listening --------------------------------------
@@ -374,7 +393,6 @@ is($p->{rc}, 2, '-a, another AAAA: CRITICAL');
 code_is($p, 'address_missing', 'CRITICAL', '-a 2001:db8:c::81');
 code_is($p, 'address_unexpected', 'CRITICAL', '-a 2001:db8:c::81: ::80 not expected');
 is(field_of($p, 'address_missing', 'address'), '2001:db8:c::81', '-a: the missing address is the subject');
-is(aaaa('-H', 'www.lab.test', '-a', 'www.lab.test')->{rc}, 3, '-a NAME: a usage error');
 
 # --- the timeout state: probes -t cut ---------------------------------------------
 
@@ -441,6 +459,8 @@ for my $case (
     [ ['-H', 'www.lab.test', '-p', ','], qr/option -p: "," is not a list of ports/, 'empty port list' ],
     [ ['-H', 'www.lab.test', '--max-concurrency', '0'], qr/option --max-concurrency: 0 is out of range/, 'max-concurrency 0' ],
     [ ['-H', 'www.lab.test', '--dead-critical', 'x'], qr/option --dead-critical/, 'bad range' ],
+    [ ['-H', 'www.lab.test', '-a', 'www.lab.test'], qr/option -a: "www\.lab\.test" is not an address/, '-a NAME' ],
+    [ ['-H', 'www.lab.test', '--dns-port', '0'], qr/option --dns-port/, '--dns-port 0' ],
 ) {
     my ($args, $re, $name) = @$case;
     $p = aaaa(@$args);

@@ -272,6 +272,12 @@ static int cmp_text(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+static long left_ms(double end_s)
+{
+	double left = (end_s - mono_now_s()) * 1000;
+	return left > 0 ? (long)left : 0;
+}
+
 int nsset_authoritative(struct nsset *s, struct loop *l, const char *name,
 			const struct dns_opts *o, long limit_ms, char *err,
 			size_t errlen)
@@ -280,6 +286,7 @@ int nsset_authoritative(struct nsset *s, struct loop *l, const char *name,
 	struct nsset_job jobs[2 * NSSET_MAX_NS];
 	const char *p = name;
 	size_t sys = s->n;
+	double end_s = mono_now_s() + (double)limit_ms / 1000;
 
 	if (nsset_add(s, NULL) < 0) {
 		snprintf(err, errlen, "at most %d servers", NSSET_MAX);
@@ -294,7 +301,8 @@ int nsset_authoritative(struct nsset *s, struct loop *l, const char *name,
 		snprintf(zq.name, sizeof zq.name, "%s", p);
 		zq.type = DNS_NS;
 		jobs[0] = (struct nsset_job){&zq, sys};
-		if (nsset_ask(s, l, jobs, 1, o, limit_ms, err, errlen) < 0)
+		if (nsset_ask(s, l, jobs, 1, o, left_ms(end_s), err, errlen) <
+		    0)
 			return -1;
 		/* SERVFAIL too: a resolver's answer for a name whose CNAME
 		 * chain loops; such a name is no zone apex either. */
@@ -326,7 +334,8 @@ int nsset_authoritative(struct nsset *s, struct loop *l, const char *name,
 		}
 	deadline_step("looking up the addresses of the name servers of %s",
 		      s->zone);
-	if (nsset_ask(s, l, jobs, s->nlookups, o, limit_ms, err, errlen) < 0)
+	if (nsset_ask(s, l, jobs, s->nlookups, o, left_ms(end_s), err, errlen) <
+	    0)
 		return -1;
 	s->n = sys; /* the system resolver was only the means */
 	for (size_t i = 0; i < s->nlookups; i++)

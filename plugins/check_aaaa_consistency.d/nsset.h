@@ -53,9 +53,10 @@ int nsset_parse_server(const char *arg, void *target, char *err, size_t errlen);
 
 /* Finds the zone of name, the longest of name and its parents that has NS
  * records, then the addresses of each NS, all through the system resolver,
- * and adds one server per address. Each step (one NS query, then all the
- * address queries at once) may take limit_ms. 0, or -1 with the reason in
- * err (no zone, no NS address). */
+ * and adds one server per address. All its steps together (one NS query
+ * per label, then all the address queries at once) take at most limit_ms,
+ * so that what comes after gets the rest. 0, or -1 with the reason in err
+ * (no zone, no NS address). */
 int nsset_authoritative(struct nsset *s, struct loop *l, const char *name,
 			const struct dns_opts *o, long limit_ms, char *err,
 			size_t errlen);
