@@ -702,9 +702,10 @@ const char *dns_unanswered_code(enum dns_type lost)
 
 const char *dns_type_name(enum dns_type t)
 {
-	return t == DNS_A      ? "A"
-	       : t == DNS_AAAA ? "AAAA"
-	       : t == DNS_NS   ? "NS"
-	       : t == DNS_PTR  ? "PTR"
-			       : "?";
+	return t == DNS_A	? "A"
+	       : t == DNS_AAAA	? "AAAA"
+	       : t == DNS_NS	? "NS"
+	       : t == DNS_PTR	? "PTR"
+	       : t == DNS_CNAME ? "CNAME"
+				: "?";
 }

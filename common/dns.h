@@ -15,6 +15,7 @@
 enum dns_type {
 	DNS_A = 1,
 	DNS_NS = 2,
+	DNS_CNAME = 5,
 	DNS_PTR = 12,
 	DNS_AAAA = 28,
 };
@@ -44,7 +45,7 @@ struct dns_query {
 	int rcode; /* -1 when no reply arrived */
 	struct sockaddr_storage addrs[DNS_MAX_ADDRS]; /* A / AAAA, port 0 */
 	size_t naddrs;
-	char names[DNS_MAX_NAMES][256]; /* NS / PTR targets */
+	char names[DNS_MAX_NAMES][256]; /* NS / CNAME / PTR targets */
 	size_t nnames;
 	size_t nfound;	  /* records of the asked type in the answer; more than
 			     naddrs + nnames when some did not fit */
@@ -127,7 +128,7 @@ const char *dns_unanswered_code(enum dns_type lost);
  * an exponent ("3", "0.00129"). Returns buf (16 bytes at least). */
 const char *dns_secs(double s, char *buf);
 
-/* "A", "AAAA", "NS", "PTR". */
+/* "A", "AAAA", "NS", "CNAME", "PTR". */
 const char *dns_type_name(enum dns_type t);
 
 #endif

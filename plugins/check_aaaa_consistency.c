@@ -11,10 +11,14 @@
  * Privileges: none (ICMP through unprivileged ping sockets; a raw socket
  * only when run with CAP_NET_RAW).
  * States: a dead address, an unanswered, SERVFAIL or REFUSED query,
- * NXDOMAIN, a server silent over one transport: CRITICAL; servers that
- * disagree: WARNING (--strict: CRITICAL); no AAAA: OK (--require-aaaa:
- * CRITICAL); each query's time against -w/-c (ms); the number of dead
- * addresses against --dead-warning/--dead-critical (default: any).
+ * NXDOMAIN, a CNAME loop, a server silent over one transport, an address
+ * missing from or added to the -a set: CRITICAL; servers that disagree:
+ * WARNING (--strict: CRITICAL); an answer or NS set larger than is
+ * checked: WARNING; no AAAA: OK (--require-aaaa: CRITICAL); each answer's
+ * time against -w/-c (seconds); the number of dead addresses against
+ * --dead-warning/--dead-critical (default: any); a wait -t cut before its
+ * own timeout: the -t state (README, timeout policy). Answers over 512
+ * bytes come with EDNS0 or over TCP (common/dns).
  * Its own logic lives in check_aaaa_consistency.d/: nsset (servers to ask,
  * NS discovery), dnsjudge (the DNS verdicts), findings (worst first),
  * namelist (-f). */
@@ -538,6 +542,10 @@ static int ask_all(struct facts *f, struct loop *l, const struct dns_opts *d,
 	 * than one query's time, so the phase may use all the probes leave. */
 	int rc = nsset_ask_names(f->ns, l, f->namev, f->nnames, out, d,
 				 budget(LONG_MAX, 0), err, len);
+	/* A SERVFAIL may be a CNAME loop the resolver would not follow. */
+	if (rc == 0)
+		rc = nsset_chase_cnames(f->ns, l, out, f->nnames, d,
+					budget(o.dns_timeout_ms, 0), err, len);
 	for (size_t i = 0; i < f->nnames; i++)
 		f->names[i].asks = out[i],
 		f->names[i].nasks = out[i] ? f->ns->n : 0;

@@ -382,6 +382,18 @@ $p = aaaaj('-H', 'cloop.lab.test', '--authoritative');
 is($p->{rc}, 2, 'CNAME loop: CRITICAL');
 code_is($p, 'cname_loop', 'CRITICAL', 'CNAME loop');
 no_code($p, 'no_address', 'CNAME loop: not "no address"');
+# Through unbound: SERVFAIL, then the chain asked hop by hop.
+$p = aaaaj('-H', 'cloop.lab.test');
+is($p->{rc}, 2, 'CNAME loop through the resolver: CRITICAL');
+code_is($p, 'cname_loop', 'CRITICAL', 'CNAME loop through the resolver');
+is(scalar(V6Lab::findings($p, 'cname_loop')), 1, 'CNAME loop through the resolver: one finding');
+no_code($p, $_, 'CNAME loop through the resolver') for qw(a_error aaaa_error no_address);
+$p = aaaa('-H', 'cloop.lab.test');
+like($p->{first}, qr/^AAAA_CONSISTENCY CRITICAL - 1 name, 0 AAAA, 0 dead: CNAME loop: the CNAME chain of cloop\.lab\.test at system resolver comes back to a name already in it, so it has no address \|/,
+     'CNAME loop: the sentence');
+# A SERVFAIL that is no loop stays a SERVFAIL.
+$p = aaaaj('-s', V6Lab::ADDR->{gslb6}, '-H', 'sfaaaa.gslb.lab.test');
+no_code($p, 'cname_loop', 'SERVFAIL without a loop');
 
 # --- -a: the addresses that must be published ---------------------------------------
 

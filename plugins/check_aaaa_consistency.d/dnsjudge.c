@@ -144,12 +144,15 @@ static void query(const struct dnsjudge *j, const char *name,
 			     "when -t ran out during the DNS queries",
 			     tname(k), name, srv, secs(x->elapsed_s, t1));
 	} else if (x->cname_loop) {
-		snprintf(what, sizeof what, "CNAME loop");
-		findings_add(w, STATE_CRITICAL, "cname_loop",
-			     &(struct about){.name = name}, what,
-			     "CNAME loop: the %s answer for %s from %s leads "
-			     "back to a name already in its CNAME chain",
-			     tname(k), name, srv);
+		/* One finding for the name at this server, not one a type. */
+		if (k == 0 || !y->cname_loop)
+			findings_add(w, STATE_CRITICAL, "cname_loop",
+				     &(struct about){.name = name},
+				     "CNAME loop",
+				     "CNAME loop: the CNAME chain of %s at %s "
+				     "comes back to a name already in it, so "
+				     "it has no address",
+				     name, srv);
 	} else if (x->nfound > x->naddrs && x->outcome == DNS_ANSWER) {
 		snprintf(what, sizeof what, "%s answer cut", tname(k));
 		findings_add(w, STATE_WARNING, "answer_cut",

@@ -238,6 +238,89 @@ int nsset_ask_names(const struct nsset *s, struct loop *l, char *const *names,
 	return rc ? -1 : 0;
 }
 
+#define CHASE_MAX  64
+#define CHASE_HOPS 8
+
+struct chase {
+	struct nsset_answer *a; /* the answer of the name at one server */
+	char seen[CHASE_HOPS + 1][256];
+	size_t nseen;
+	bool done;
+};
+
+static bool servfail(const struct nsset_answer *a)
+{
+	return a->q[0].outcome == DNS_SERVFAIL ||
+	       a->q[1].outcome == DNS_SERVFAIL;
+}
+
+/* One hop's answer: the next name, a loop, or the end of the chain. */
+static void hop(struct chase *c, const struct dns_query *q)
+{
+	c->done = true;
+	if (q->outcome != DNS_ANSWER || q->nnames == 0)
+		return;
+	for (size_t i = 0; i < c->nseen; i++)
+		if (!strcasecmp(c->seen[i], q->names[0])) {
+			for (int k = 0; k < 2; k++)
+				c->a->q[k].cname_loop |=
+				    c->a->q[k].outcome == DNS_SERVFAIL;
+			return;
+		}
+	if (c->nseen == CHASE_HOPS + 1)
+		return;
+	snprintf(c->seen[c->nseen++], sizeof c->seen[0], "%s", q->names[0]);
+	c->done = false;
+}
+
+int nsset_chase_cnames(const struct nsset *s, struct loop *l,
+		       struct nsset_answer **a, size_t n,
+		       const struct dns_opts *o, long limit_ms, char *err,
+		       size_t errlen)
+{
+	struct chase *c = calloc(CHASE_MAX, sizeof *c);
+	struct dns_query *q = calloc(CHASE_MAX, sizeof *q);
+	struct nsset_job *jobs = calloc(CHASE_MAX, sizeof *jobs);
+	size_t nc = 0;
+	int rc = 0;
+
+	if (!c || !q || !jobs) {
+		snprintf(err, errlen, "DNS: out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; !rc && i < n && nc < CHASE_MAX; i++)
+		for (size_t v = 0; a[i] && v < s->n && nc < CHASE_MAX; v++)
+			if (servfail(&a[i][v])) {
+				c[nc].a = &a[i][v];
+				snprintf(c[nc].seen[0], sizeof c[0].seen[0],
+					 "%s", a[i][v].q[0].name);
+				c[nc++].nseen = 1;
+			}
+	for (int h = 0; !rc && h < CHASE_HOPS; h++) {
+		size_t nj = 0;
+		for (size_t i = 0; i < nc; i++) {
+			if (c[i].done)
+				continue;
+			memset(&q[nj], 0, sizeof q[nj]);
+			snprintf(q[nj].name, sizeof q[nj].name, "%s",
+				 c[i].seen[c[i].nseen - 1]);
+			q[nj].type = DNS_CNAME;
+			jobs[nj] = (struct nsset_job){&q[nj], c[i].a->server};
+			nj++;
+		}
+		if (nj == 0)
+			break;
+		rc = nsset_ask(s, l, jobs, nj, o, limit_ms, err, errlen);
+		for (size_t i = 0, j = 0; !rc && i < nc; i++)
+			if (!c[i].done)
+				hop(&c[i], &q[j++]);
+	}
+	free(c);
+	free(q);
+	free(jobs);
+	return rc;
+}
+
 void nsset_answers_free(struct nsset_answer *a, size_t n)
 {
 	for (size_t i = 0; a && i < n; i++)

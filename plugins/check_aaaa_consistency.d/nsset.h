@@ -106,6 +106,17 @@ int nsset_ask_names(const struct nsset *s, struct loop *l, char *const *names,
 		    const struct dns_opts *o, long limit_ms, char *err,
 		    size_t errlen);
 
+/* A resolver answers SERVFAIL for a name whose CNAME chain loops
+ * (unbound, BIND): for every name i and server whose A or AAAA query got
+ * SERVFAIL, asks that server for the CNAME of the name, then of its
+ * target, up to 8 hops, and sets cname_loop on those results when a name
+ * comes back. Each hop may take limit_ms; at most 64 names are chased.
+ * 0, or -1 with the reason in err. */
+int nsset_chase_cnames(const struct nsset *s, struct loop *l,
+		       struct nsset_answer **a, size_t n,
+		       const struct dns_opts *o, long limit_ms, char *err,
+		       size_t errlen);
+
 /* Frees the addresses of n answers, then a itself. */
 void nsset_answers_free(struct nsset_answer *a, size_t n);
 

@@ -32,7 +32,8 @@ static int usage(const char *why)
 
 static int parse_type(const char *s, enum dns_type *t)
 {
-	static const enum dns_type all[] = {DNS_A, DNS_AAAA, DNS_NS, DNS_PTR};
+	static const enum dns_type all[] = {DNS_A, DNS_AAAA, DNS_NS, DNS_CNAME,
+					    DNS_PTR};
 
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (strcasecmp(s, dns_type_name(all[i])) == 0) {
@@ -108,7 +109,7 @@ int main(int argc, char **argv)
 			 argv[optind + 2 * i]);
 		if (parse_type(argv[optind + 2 * i + 1], &qs[i].type) < 0) {
 			free(qs);
-			return usage("TYPE is one of A, AAAA, NS, PTR");
+			return usage("TYPE is one of A, AAAA, NS, CNAME, PTR");
 		}
 	}
 

@@ -338,6 +338,31 @@ static void test_gslb(void)
 		    "after 0 s when -t ran out during the DNS queries"),
 	   "queries never given time: says -t ended the wait");
 
+	/* A CNAME loop: named once for the name, not "no address". */
+	reset(1);
+	q(0, 0, 0, DNS_NODATA, 0.001)->cname_loop = true;
+	q(0, 0, 1, DNS_NODATA, 0.001)->cname_loop = true;
+	is_int(run_judge(), STATE_CRITICAL, "CNAME loop: CRITICAL");
+	is_str(R.summary,
+	       "1 name, 0 AAAA, 0 dead: CNAME loop: the CNAME chain of "
+	       "www.example.test at system resolver comes back to a name "
+	       "already in it, so it has no address",
+	       "CNAME loop: named as such");
+	ok(!has_item(STATE_CRITICAL, "neither A nor AAAA"),
+	   "CNAME loop: not called no address");
+
+	/* An answer with more records than were kept. */
+	reset(1);
+	addr(q(0, 0, 0, DNS_ANSWER, 0.001), "192.0.2.80");
+	ASKS[0][0].q[0].nfound = 70;
+	target(0, "192.0.2.80", PROBE_ANSWERED, 0.001);
+	q(0, 0, 1, DNS_NODATA, 0.001);
+	is_int(run_judge(), STATE_WARNING, "answer cut: WARNING");
+	ok(has_item(STATE_WARNING,
+		    "A answer for www.example.test from system resolver holds "
+		    "70 records: the first 1 were checked"),
+	   "answer cut: says how many were checked");
+
 	/* A query that timed out early by itself (c-ares gave up on an
 	 * unusable server) is not blamed on -t. */
 	reset(1);
