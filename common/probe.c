@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "deadline.h"
 #include "icmp.h"
+#include "log.h"
 #include "num.h"
 
 struct probe_set {
@@ -544,6 +545,19 @@ const char *probe_describe(const struct probe *p, char *buf, size_t len)
 			 probe_reason(p, why, sizeof why));
 	}
 	return buf;
+}
+
+void probe_log(const struct probe_set *s)
+{
+	char a[ADDR_STRLEN], d[300];
+
+	if (log_verbosity() < 1)
+		return;
+	for (size_t i = 0; i < s->nown; i++)
+		vlog(1, "probe: %s %s\n",
+		     addr_format((const struct sockaddr *)&s->own[i]->sa, a,
+				 sizeof a),
+		     probe_describe(s->own[i], d, sizeof d));
 }
 
 int probe_parse_ports(const char *arg, void *target, char *err, size_t errlen)

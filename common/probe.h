@@ -108,6 +108,10 @@ bool probe_idle(void *set);
  * had), queued ones PROBE_NOT_RUN. Echoes in flight time out too. */
 void probe_finish(struct probe_set *s);
 
+/* -v: one line per probe probe_get() made, on stderr ("probe: ADDRESS
+ * answered on tcp/80 in 0.001 s"). Call after probe_finish(). */
+void probe_log(const struct probe_set *s);
+
 /* Finishes, closes every socket, releases the loop timer and frees the
  * probes probe_get() made. */
 void probe_free(struct probe_set *s);

@@ -612,6 +612,7 @@ static int run(struct facts *f, struct probe_echo *echo, const bool *fam,
 	deadline_step("probing the addresses of %zu names", f->nnames);
 	loop_run(&loop, probe_idle, probes, -1);
 	probe_finish(probes);
+	probe_log(probes);
 	return 0;
 }
 
@@ -649,7 +650,12 @@ int main(int argc, char **argv)
 	if (load_names(&f, &std, err, sizeof err) < 0)
 		report_die(plugin.label, STATE_UNKNOWN, "names_file",
 			   "option -f: %s", err);
-	if (run(&f, &echo, o.fam, err, sizeof err) < 0)
+	/* An NS lookup -t cut short is the timeout policy's, not a fault. */
+	bool failed_run = run(&f, &echo, o.fam, err, sizeof err) < 0;
+	if (failed_run && f.ns && f.ns->cut)
+		report_die(plugin.label, o.timeout_state, "dns_timeout",
+			   "%s when -t ran out during the NS lookup", err);
+	if (failed_run)
 		report_die(plugin.label, STATE_UNKNOWN, "probe_setup", "%s",
 			   err);
 	report_init(&r, plugin.label);

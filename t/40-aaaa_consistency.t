@@ -418,6 +418,23 @@ for my $ts ([ [], 'UNKNOWN' ], [ ['--timeout-result', 'critical'], 'CRITICAL' ])
          "probes cut by -t: the step named");
 }
 
+# --- the timeout state: DNS queries -t cut ----------------------------------------
+
+# 400 queries, 64 at a time, 300 ms each over IPv6: about 2 s, where -t 2
+# leaves the DNS phase about 1 s. The queries -t cut (sent or not) carry
+# the timeout state; none is called unanswered.
+my $two = names_file(map { sprintf 'h%03d.lab.test', $_ } 1 .. 200);
+$lab->on('latency-v6', 300);
+for my $ts ([ '2', 'UNKNOWN' ], [ '2:CRITICAL', 'CRITICAL' ]) {
+    $p = $lab->plugin('check_aaaa_consistency', '-t', $ts->[0], '-f', $two, '-s', V6Lab::ADDR->{resolver6},
+                      '--families', '4', '--output-format', 'json', { timeout => 10 });
+    code_is($p, 'dns_timeout', $ts->[1], "200 names, -t $ts->[0]: queries cut");
+    like(field_of($p, 'dns_timeout', 'output'), qr/when -t ran out during the DNS queries$/, "-t $ts->[0]: the step named");
+    no_code($p, $_, "-t $ts->[0]: not blamed on the server") for qw(ns_silent dns_unanswered aaaa_unanswered a_unanswered);
+    cmp_ok($p->{secs}, '<', 2.5, "-t $ts->[0]: within -t + 0.5 s");
+}
+$lab->off('latency-v6');
+
 # --- item 12: names files that never end, in bounded memory ------------------------
 
 sub rss_run {

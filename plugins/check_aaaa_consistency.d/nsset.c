@@ -115,6 +115,7 @@ struct stream {
 	struct dns_query *slot;
 	struct want **owner; /* NULL: a free slot */
 	size_t nslots, busy;
+	bool closing; /* the round is over: take outcomes, send nothing */
 };
 
 static void keep(struct nsset_result *r, const struct dns_query *q)
@@ -144,7 +145,7 @@ static bool stream_step(void *arg)
 			st->owner[i] = NULL;
 			st->busy--;
 		}
-		if (st->owner[i] || st->next == st->nw)
+		if (st->owner[i] || st->next == st->nw || st->closing)
 			continue;
 		struct want *w = &st->w[st->next++];
 		struct dns_query *q = &st->slot[i];
@@ -172,8 +173,10 @@ static int stream_round(struct stream *st, struct loop *l,
 			return -1;
 		}
 	}
+	st->closing = false;
 	loop_run(l, stream_step, st, limit_ms);
-	/* dns_free() marks what is still out as timed out; keep it. */
+	/* dns_finish() marks what is still out as timed out (cut); keep it. */
+	st->closing = true;
 	for (size_t v = 0; v < st->nc; v++)
 		dns_finish(st->c[v]);
 	(void)stream_step(st);
@@ -395,6 +398,7 @@ int nsset_authoritative(struct nsset *s, struct loop *l, const char *name,
 		p = dot ? dot + 1 : p + strlen(p);
 	}
 	if (zq.outcome != DNS_ANSWER) {
+		s->cut = zq.cut;
 		snprintf(
 		    err, errlen,
 		    "no NS records found for %s or its parents (%s for %s)",
@@ -425,6 +429,8 @@ int nsset_authoritative(struct nsset *s, struct loop *l, const char *name,
 		add_ns_addrs(s, s->lookups[i].name, &s->lookups[i]);
 	if (s->n > sys)
 		return 0;
+	for (size_t i = 0; i < s->nlookups; i++)
+		s->cut |= s->lookups[i].cut;
 	snprintf(err, errlen, "no address found for the name servers of %s",
 		 s->zone);
 	return -1;

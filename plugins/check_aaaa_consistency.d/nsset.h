@@ -31,6 +31,8 @@ struct nsset {
 	char zone[256];		   /* nsset_authoritative(): the zone found */
 	size_t ns_total, ns_asked; /* NS names found, and followed */
 	size_t addrs_total;	   /* NS addresses found (n: those asked) */
+	bool cut; /* nsset_authoritative() failed because its limit (or -t)
+		     ended a lookup before its own timeout */
 	/* nsset_authoritative(): A and AAAA of each NS name, in that order,
 	 * asked of the system resolver: a failure here is a finding too. */
 	struct dns_query lookups[2 * NSSET_MAX_NS];
