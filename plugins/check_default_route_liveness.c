@@ -75,6 +75,10 @@ static const struct finding_doc findings[] = {
 	{ "default_route_no_gateway", "WARNING", "\"default dev X\" on a link that needs a gateway" },
 	{ "target_unanswered", "WARNING", "one target does not answer while others of its family do" },
 	{ "target_unresolved", "UNKNOWN", "a -H name without an address" },
+	{ "netlink_error", "UNKNOWN", "the kernel's routing tables could not be read" },
+	{ "dns_error", "UNKNOWN", "no resolver for -H names" },
+	{ "probe_error", "UNKNOWN", "the probes could not start" },
+	{ "privileges", "UNKNOWN", "capabilities could not be dropped" },
 	{ "echo_unavailable", "UNKNOWN", "no ICMP echo socket (ping sockets closed and no cap_net_raw): only the neighbor entries and -p ports speak" },
 };
 /* clang-format on */
