@@ -260,6 +260,18 @@ int addr_parse_host(const char *text, bool allow_port, struct host *h,
 			return -1;
 		}
 	}
+	/* An IPv4-mapped address is IPv4 on the wire: checking it "as IPv6"
+	 * would report IPv6 healthy while the server sees an IPv4 client. */
+	if (h->sa.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)&h->sa)->sin6_addr)) {
+		const uint8_t *b =
+		    ((struct sockaddr_in6 *)&h->sa)->sin6_addr.s6_addr + 12;
+		snprintf(err, errlen,
+			 "%s is an IPv4-mapped IPv6 address, which travels as "
+			 "IPv4: give %u.%u.%u.%u",
+			 s, b[0], b[1], b[2], b[3]);
+		return -1;
+	}
 	h->literal = h->sa.ss_family != AF_UNSPEC;
 	h->family = h->sa.ss_family;
 	if (h->literal) {

@@ -18,7 +18,7 @@ static char step[128] = "starting";
 
 /* The backstop's line is prepared outside the handler, in two buffers so
  * the handler never sees one half written. */
-static char lines[2][320];
+static char lines[2][1024];
 static size_t line_len[2];
 static volatile sig_atomic_t line_cur;
 
@@ -32,15 +32,13 @@ double mono_now_s(void)
 static void prepare_line(void)
 {
 	int next = !line_cur;
-	char clean[sizeof step];
-	char secs[32];
+	char text[sizeof step + 64];
 
-	report_sanitise(clean, sizeof clean, step);
-	snprintf(secs, sizeof secs, "%.3g", (double)timeout_ms / 1000);
-	int n = snprintf(lines[next], sizeof lines[next],
-			 "%s %s - timeout after %s s (step: %s)\n", run_label,
-			 state_name(timeout_state), secs, clean);
-	line_len[next] = n < 0 ? 0 : strlen(lines[next]);
+	snprintf(text, sizeof text, "timeout after %.3g s (step: %s)",
+		 (double)timeout_ms / 1000, step);
+	line_len[next] = report_format_single(lines[next], sizeof lines[next],
+					      report_get_format(), run_label,
+					      timeout_state, "timeout", text);
 	line_cur = next;
 }
 

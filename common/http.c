@@ -22,8 +22,9 @@
 
 #include "addr.h"
 #include "deadline.h"
+#include "log.h"
+#include "version.h"
 #include "num.h"
-#include "opt.h"
 
 /* Time kept back from the run's deadline for each transfer, so curl ends
  * it itself and the plugin still has time to judge and print. */

@@ -23,9 +23,10 @@
 
 #include "loop.h"
 
-#define HTTP_BODY_CAP_DEFAULT (4u << 20) /* bytes of body kept for searching   \
-					  */
-#define HTTP_DIGEST_LEN 32		 /* SHA-256 */
+#define HTTP_BODY_CAP_DEFAULT                                                  \
+	(4u << 20)	   /* bytes of body kept for searching                 \
+			    */
+#define HTTP_DIGEST_LEN 32 /* SHA-256 */
 
 enum http_version {
 	HTTP_VERSION_ANY = 0,

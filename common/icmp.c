@@ -33,7 +33,8 @@ struct icmp_sock {
 	uint16_t next_seq;
 	unsigned long sent;
 	struct icmp_probe *pending;
-	struct icmp_probe *sending; /* owner of a local error during sendto */
+	struct icmp_probe *finished; /* outcome set, done() not called yet */
+	struct icmp_probe *sending;  /* owner of a local error during sendto */
 	struct loop *loop;
 	uint8_t *buf;
 };
@@ -142,8 +143,9 @@ unsigned long icmp_sent(const struct icmp_sock *s)
 	return s->sent;
 }
 
-/* Takes p off the pending list, sets its outcome and tells the caller. The
- * callback may send p or others again, so nothing here runs after it. */
+/* Takes p off the pending list and sets its outcome. The caller hears of
+ * it from deliver(), on the loop's turn: never from inside icmp_send() or
+ * while this socket's queues are being read (STYLE habit 19). */
 static void complete(struct icmp_sock *s, struct icmp_probe *p,
 		     enum icmp_outcome o)
 {
@@ -152,12 +154,28 @@ static void complete(struct icmp_sock *s, struct icmp_probe *p,
 			*pp = p->next;
 			break;
 		}
-	p->next = NULL;
 	p->outcome = o;
 	if (o == ICMP_REPLY || o == ICMP_ERROR)
 		p->rtt_s = mono_now_s() - p->sent_s;
-	if (p->done)
-		p->done(p);
+	/* In order of completion: the list's tail gets p. */
+	struct icmp_probe **tail = &s->finished;
+	while (*tail)
+		tail = &(*tail)->next;
+	p->next = NULL;
+	*tail = p;
+}
+
+/* Calls done() for every finished probe, oldest first. A callback may
+ * send p or others again: each probe is unlinked before its call. */
+static void deliver(struct icmp_sock *s)
+{
+	while (s->finished) {
+		struct icmp_probe *p = s->finished;
+		s->finished = p->next;
+		p->next = NULL;
+		if (p->done)
+			p->done(p);
+	}
 }
 
 static double expiry(const struct icmp_probe *p)
@@ -173,6 +191,8 @@ static long timer_next(void *arg)
 	for (struct icmp_probe *p = s->pending; p; p = p->next)
 		if (expiry(p) < first)
 			first = expiry(p);
+	if (s->finished)
+		return 0; /* completions to deliver on this turn */
 	if (first == INFINITY)
 		return -1;
 	return first <= now ? 0 : (long)((first - now) * 1000 + 0.999);
@@ -181,18 +201,17 @@ static long timer_next(void *arg)
 static void timer_fire(void *arg)
 {
 	struct icmp_sock *s = arg;
-	bool again = true;
+	double now = mono_now_s();
+	struct icmp_probe **pp = &s->pending;
 
-	while (again) {
-		again = false;
-		double now = mono_now_s();
-		for (struct icmp_probe *p = s->pending; p; p = p->next)
-			if (expiry(p) <= now) {
-				complete(s, p, ICMP_TIMEOUT);
-				again = true; /* the list may have changed */
-				break;
-			}
+	while (*pp) {
+		struct icmp_probe *p = *pp;
+		if (expiry(p) <= now)
+			complete(s, p, ICMP_TIMEOUT); /* unlinks p: *pp moves on */
+		else
+			pp = &p->next;
 	}
+	deliver(s);
 }
 
 static bool same_addr(const struct sockaddr_storage *a,
@@ -323,6 +342,7 @@ static void on_ready(int fd, short revents, void *arg)
 	 * reply to a smaller probe. */
 	read_errors(s);
 	read_replies(s);
+	deliver(s);
 }
 
 int icmp_attach(struct icmp_sock *s, struct loop *l)
@@ -408,13 +428,14 @@ int icmp_send(struct icmp_sock *s, struct icmp_probe *p)
 bool icmp_idle(void *arg)
 {
 	const struct icmp_sock *s = arg;
-	return s->pending == NULL;
+	return s->pending == NULL && s->finished == NULL;
 }
 
 void icmp_finish(struct icmp_sock *s)
 {
 	while (s->pending)
 		complete(s, s->pending, ICMP_TIMEOUT);
+	deliver(s);
 }
 
 void icmp_close(struct icmp_sock *s)

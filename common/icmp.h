@@ -94,15 +94,18 @@ int icmp_attach(struct icmp_sock *s, struct loop *l);
 
 /* Sends one echo request for p (p->dst, p->size). Returns 0 when it is on
  * its way (outcome ICMP_PENDING), or -1 when the outcome is already set
- * (ICMP_ERROR with local = true, or ICMP_SEND_FAILED); done() is called in
- * both failure cases too. p must stay valid until its outcome is set; it may
- * be sent again (a retry) after that, with a new sequence number. */
+ * (ICMP_ERROR with local = true, or ICMP_SEND_FAILED). done() is called in
+ * every case, always from the loop (its next turn for an immediate
+ * failure), never from inside icmp_send(). p must stay valid until done()
+ * ran; it may be sent again (a retry) after that, with a new sequence
+ * number. */
 int icmp_send(struct icmp_sock *s, struct icmp_probe *p);
 
 /* True when no probe is pending on s. Suitable for loop_run(). */
 bool icmp_idle(void *s);
 
-/* Marks every pending probe ICMP_TIMEOUT (e.g. the deadline passed). */
+/* Marks every pending probe ICMP_TIMEOUT (e.g. the deadline passed) and
+ * calls their done(). */
 void icmp_finish(struct icmp_sock *s);
 
 /* Closes the socket; pending probes become ICMP_TIMEOUT first. NULL is

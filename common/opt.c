@@ -7,24 +7,13 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "log.h"
 #include "num.h"
 #include "report.h"
+#include "text.h"
 
 #define HELP_WIDTH 79
 #define MAX_OPTS   96
-
-int opt_verbose;
-
-void vlog(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (opt_verbose < level)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
 
 /* Standard options not stored through a plain target. */
 enum std_action {
@@ -103,9 +92,65 @@ static int parse_host(const char *arg, void *target, char *err, size_t len)
 {
 	struct std_opts *std = target;
 
+	/* Keeping the last of two would check a host nobody asked about. */
+	if (std->host_set) {
+		snprintf(err, len,
+			 "given twice (%s and %s): this plugin checks one host",
+			 std->host.name, arg);
+		return -1;
+	}
 	if (addr_parse_host(arg, false, &std->host, err, len))
 		return -1;
 	std->host_set = true;
+	return 0;
+}
+
+static int parse_format(const char *arg, void *target, char *err, size_t len)
+{
+	(void)target;
+	enum report_format f;
+
+	if (report_format_parse(arg, &f)) {
+		snprintf(err, len,
+			 "\"%.64s\" is not one of nagios, json, icingaweb2",
+			 arg);
+		return -1;
+	}
+	report_set_format(f);
+	return 0;
+}
+
+/* --source: an address literal, at most one per family. */
+static int parse_source(const char *arg, void *target, char *err, size_t len)
+{
+	struct std_opts *std = target;
+	struct sockaddr_storage sa;
+	socklen_t salen;
+
+	if (addr_parse_literal(arg, &sa, &salen)) {
+		snprintf(err, len, "\"%.64s\" is not an IPv4 or IPv6 address",
+			 arg);
+		return -1;
+	}
+	struct sockaddr_storage *slot =
+	    sa.ss_family == AF_INET ? &std->source4 : &std->source6;
+	if (slot->ss_family) {
+		snprintf(err, len, "one source address per family");
+		return -1;
+	}
+	*slot = sa;
+	return 0;
+}
+
+static int parse_iface(const char *arg, void *target, char *err, size_t len)
+{
+	struct std_opts *std = target;
+
+	if (strlen(arg) >= sizeof std->iface || !if_nametoindex(arg)) {
+		snprintf(err, len, "no interface \"%.32s\" on this host", arg);
+		return -1;
+	}
+	snprintf(std->iface, sizeof std->iface, "%s", arg);
 	return 0;
 }
 
@@ -142,6 +187,20 @@ static const struct std_row {
 	  .lname = "timeout-result", .type = OPT_STATE, .arg = "STATE",
 	  .help = "State to return on timeout: ok, warning, critical or "
 		  "unknown (default: unknown)." } },
+	{ 0, ACT_NONE, NONE, { .lname = "output-format", .type = OPT_CUSTOM,
+	  .arg = "FORMAT", .parse = parse_format,
+	  .help = "nagios (default): a first line and one line per finding; "
+		  "json: one document with every finding's code, state and "
+		  "subject and the perfdata, for scripts and Zabbix; "
+		  "icingaweb2: the \\_ [STATE] tree Icinga Web shows. The "
+		  "exit code is the same in every format." } },
+	{ STD_SOURCE, ACT_NONE, SELF, { .lname = "source", .type = OPT_CUSTOM,
+	  .arg = "ADDRESS", .parse = parse_source,
+	  .help = "Send from this local address (once per family) on a "
+		  "multi-homed host: each uplink can have its own path." } },
+	{ STD_SOURCE, ACT_NONE, SELF, { .lname = "interface",
+	  .type = OPT_CUSTOM, .arg = "IFACE", .parse = parse_iface,
+	  .help = "Send through this interface only (SO_BINDTODEVICE)." } },
 	{ HOSTS, ACT_NONE, SELF, { .sname = 'H', .lname = "hostname",
 	  .type = OPT_CUSTOM, .arg = "HOST", .parse = parse_host } },
 	{ STD_FAMILY, ACT_V4, NONE, { .sname = '4', .lname = "ipv4",
@@ -300,6 +359,20 @@ static void print_help(const struct parser *ps)
 		    "  ~:10     above 10             10:20   outside 10..20\n"
 		    "  @10:20   inside 10..20 (ends included)\n");
 	}
+	if (p->nfindings) {
+		printf("\nFindings (the code each carries in --output-format "
+		       "json, and its state):\n");
+		for (size_t i = 0; i < p->nfindings; i++) {
+			char line[512];
+			snprintf(line, sizeof line, "%s (%s)",
+				 p->findings[i].code, p->findings[i].state);
+			wrap(line, 2);
+			wrap(p->findings[i].means, 6);
+		}
+		printf("  timeout (-t state), usage (UNKNOWN)\n"
+		       "      -t ran out (naming the step); a bad option or "
+		       "argument\n");
+	}
 	if (p->examples) {
 		printf("\nExamples:\n");
 		wrap(p->examples, 2);
@@ -317,7 +390,9 @@ void opt_fail(const struct plugin *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	report_sanitise(clean, sizeof clean, raw);
+	text_sanitise(clean, sizeof clean, raw);
+	if (report_get_format() != REPORT_NAGIOS)
+		report_die(p->label, STATE_UNKNOWN, "usage", "%s", clean);
 	printf("%s UNKNOWN - %s\n", p->label, clean);
 	print_usage(p);
 	fflush(stdout);
@@ -334,21 +409,13 @@ static int list_append(struct opt_list *l, const char *arg)
 	return 0;
 }
 
-static int choice_index(const char *choices, const char *arg)
+static const struct opt_choice *choice_find(const struct opt_choice *c,
+					    const char *arg)
 {
-	size_t n = strlen(arg);
-	int idx = 0;
-
-	for (const char *c = choices; *c; idx++) {
-		const char *bar = strchr(c, '|');
-		size_t cl = bar ? (size_t)(bar - c) : strlen(c);
-		if (cl == n && !strncmp(c, arg, n))
-			return idx;
-		if (!bar)
-			break;
-		c = bar + 1;
-	}
-	return -1;
+	for (; c->name; c++)
+		if (!strcmp(c->name, arg))
+			return c;
+	return NULL;
 }
 
 /* Stores arg through d; 0, or -1 with the reason in err. */
@@ -393,17 +460,18 @@ static int apply(const struct opt_def *d, const char *arg, char *err,
 			 arg);
 		return -1;
 	case OPT_CHOICE: {
-		int idx = choice_index(d->choices, arg);
-		if (idx < 0) {
-			char list[128];
-			snprintf(list, sizeof list, "%s", d->choices);
-			for (char *c = list; (c = strchr(c, '|'));)
-				*c = ',';
+		const struct opt_choice *c = choice_find(d->choices, arg);
+		if (!c) {
+			char list[160] = "";
+			for (c = d->choices; c->name; c++)
+				snprintf(list + strlen(list),
+					 sizeof list - strlen(list), "%s%s",
+					 c == d->choices ? "" : ", ", c->name);
 			snprintf(err, len, "\"%.64s\" is not one of %s", arg,
 				 list);
 			return -1;
 		}
-		*(int *)d->target = idx;
+		*(int *)d->target = c->value;
 		return 0;
 	}
 	case OPT_HOST:
@@ -532,6 +600,26 @@ static void check_family(const struct parser *ps, const struct host *h)
 			 addr_family_name(h->family));
 }
 
+/* The output format first, so that even an error in an earlier option is
+ * reported in the form the caller reads. */
+static void prescan_format(int argc, char **argv)
+{
+	enum report_format f;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = NULL;
+		if (!strcmp(a, "--"))
+			return;
+		if (!strncmp(a, "--output-format=", 16))
+			v = a + 16;
+		else if (!strcmp(a, "--output-format") && i + 1 < argc)
+			v = argv[i + 1];
+		if (v && !report_format_parse(v, &f))
+			report_set_format(f);
+	}
+}
+
 void opt_parse(const struct plugin *p, struct std_opts *std, int argc,
 	       char **argv)
 {
@@ -546,8 +634,9 @@ void opt_parse(const struct plugin *p, struct std_opts *std, int argc,
 	ps.p = p;
 	ps.std = std;
 	build_table(&ps);
+	prescan_format(argc, argv);
 	parse_args(&ps, argc, argv);
-	opt_verbose = std->verbose;
+	log_set_verbosity(std->verbose);
 	if (ps.want_help) {
 		print_help(&ps);
 		exit(STATE_UNKNOWN);

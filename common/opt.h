@@ -3,7 +3,10 @@
  * one struct plugin. Every plugin gets the same standard options:
  *   -h/--help, -V/--version (both exit 3, the monitoring-plugins custom),
  *   -v/--verbose (repeatable, to stderr), -t/--timeout SECONDS[:STATE],
- *   --timeout-result STATE, and, as the plugin asks, -H, -4, -6, -w, -c.
+ *   --timeout-result STATE, --output-format nagios|json|icingaweb2, and,
+ *   as the plugin asks, -H, -4, -6, -w, -c, --source, --interface.
+ * Options are read-only once opt_parse() returns: every default and every
+ * derived value is set in the plugin's validate().
  * A bad option prints "LABEL UNKNOWN - reason" naming the option, then the
  * usage line, and exits 3. */
 #ifndef V6OPS_OPT_H
@@ -16,7 +19,7 @@
 #include "range.h"
 #include "status.h"
 
-#define V6OPS_VERSION "0.1.0"
+#include "version.h"
 
 enum opt_type {
 	OPT_FLAG,     /* bool *: set to true */
@@ -29,9 +32,15 @@ enum opt_type {
 		       */
 	OPT_RANGE,    /* struct range *: a threshold range */
 	OPT_STATE,    /* enum state *: ok|warning|critical|unknown */
-	OPT_CHOICE,   /* int *: index of the argument in choices "a|b|c" */
+	OPT_CHOICE,   /* int *: the value of the matching opt_choice */
 	OPT_HOST,     /* struct host *: name or address literal, no port */
 	OPT_CUSTOM,   /* parse(arg, target, err, errlen) returns 0 or -1 */
+};
+
+/* One accepted word of an OPT_CHOICE and the value it stores. */
+struct opt_choice {
+	const char *name;
+	int value;
 };
 
 struct opt_list {
@@ -47,7 +56,7 @@ struct opt_def {
 	const char *arg;  /* argument name in --help ("PORT"); NULL for flags */
 	const char *help; /* one or more sentences; wrapped to 80 columns */
 	double min, max;  /* OPT_LONG, OPT_DOUBLE, OPT_DURATION (ms) */
-	const char *choices; /* OPT_CHOICE */
+	const struct opt_choice *choices; /* OPT_CHOICE: ends with {NULL} */
 	int (*parse)(const char *arg, void *target, char *err, size_t errlen);
 };
 
@@ -58,6 +67,15 @@ enum {
 	STD_FAMILY = 1 << 2,	    /* -4/-6 */
 	STD_THRESHOLDS = 1 << 3,    /* -w/-c */
 	STD_HOST_LIST = 1 << 4,	    /* -H repeatable (std.hosts) */
+	STD_SOURCE = 1 << 5,	    /* --source ADDRESS, --interface IFACE */
+};
+
+/* One finding code a plugin can report, for the "Findings" part of
+ * --help: the code, its state, and what it means. */
+struct finding_doc {
+	const char *code;
+	const char *state; /* "CRITICAL", "WARNING or CRITICAL", ... */
+	const char *means;
 };
 
 struct std_opts {
@@ -70,6 +88,11 @@ struct std_opts {
 	int verbose;
 	long timeout_ms;	  /* default 10000 */
 	enum state timeout_state; /* default UNKNOWN */
+	/* --source: the local address to send from, one per family (a
+	 * family's sa_family is 0 when not given); --interface: the device
+	 * to send through (SO_BINDTODEVICE), "" when not given. */
+	struct sockaddr_storage source4, source6;
+	char iface[IF_NAMESIZE];
 };
 
 struct plugin {
@@ -85,6 +108,8 @@ struct plugin {
 	const char *crit_help;
 	const struct opt_def *opts;
 	size_t nopts;
+	const struct finding_doc *findings; /* --help's "Findings" */
+	size_t nfindings;
 	/* Cross-option checks after parsing: 0, or -1 with a reason in err. */
 	int (*validate)(const struct std_opts *std, char *err, size_t errlen);
 };
@@ -97,13 +122,6 @@ void opt_parse(const struct plugin *p, struct std_opts *std, int argc,
 /* "LABEL UNKNOWN - reason" + usage line, exit 3: for errors a plugin finds
  * after opt_parse() (an unreadable -f file, say). */
 _Noreturn void opt_fail(const struct plugin *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* The verbosity set by -v (0 when not given). */
-extern int opt_verbose;
-
-/* Writes to stderr when -v was given at least level times. */
-void vlog(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,5 +1,5 @@
 /* check_aaaa_consistency: every published address answers, every AAAA
- * query gets an answer (CONTEXT.md section 1).
+ * query gets an answer (README, The failures: AAAA queries that go unanswered).
  * Catches the stale AAAA left behind after a server rebuild (dual-stack
  * clients wait for a TCP timeout before falling back to IPv4), the DNS or
  * GSLB server that never answers AAAA queries (every client asking for AAAA
@@ -14,7 +14,10 @@
  * NXDOMAIN, a server silent over one transport: CRITICAL; servers that
  * disagree: WARNING (--strict: CRITICAL); no AAAA: OK (--require-aaaa:
  * CRITICAL); each query's time against -w/-c (ms); the number of dead
- * addresses against --dead-warning/--dead-critical (default: any). */
+ * addresses against --dead-warning/--dead-critical (default: any).
+ * Its own logic lives in check_aaaa_consistency.d/: nsset (servers to ask,
+ * NS discovery), dnsjudge (the DNS verdicts), findings (worst first),
+ * namelist (-f). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +25,10 @@
 
 #include "deadline.h"
 #include "dns.h"
-#include "dnsjudge.h"
-#include "findings.h"
-#include "namelist.h"
-#include "nsset.h"
+#include "check_aaaa_consistency.d/dnsjudge.h"
+#include "check_aaaa_consistency.d/findings.h"
+#include "check_aaaa_consistency.d/namelist.h"
+#include "check_aaaa_consistency.d/nsset.h"
 #include "num.h"
 #include "opt.h"
 #include "priv.h"
@@ -38,11 +41,14 @@ struct opts {
 	const char *file;
 	struct nsset servers; /* -s */
 	bool authoritative, strict, require_aaaa, icmp;
-	int families; /* index into "4,6|6,4|4|6" */
+	int families; /* enum families */
+	bool fam[2];  /* [0] IPv4, [1] IPv6: probed (from --families, -4, -6) */
 	struct probe_ports ports;
 	long max_concurrency, probe_timeout_ms, dns_timeout_ms; /* 0: fit -t */
 	struct range warn_ms, crit_ms, dead_warn, dead_crit;
 };
+
+enum families { FAMS_BOTH, FAMS_V4, FAMS_V6 };
 
 static struct opts o = {.max_concurrency = 64};
 
@@ -73,6 +79,20 @@ static int fit_timeouts(long t, char *err, size_t len)
 	       -1;
 }
 
+/* Every default and derived value, in one place. */
+static int defaults(const struct std_opts *s, char *err, size_t len)
+{
+	o.fam[0] = o.families != FAMS_V6 && s->family != AF_INET6;
+	o.fam[1] = o.families != FAMS_V4 && s->family != AF_INET;
+	if (!o.ports.n && !o.icmp)
+		o.ports.v[o.ports.n++] = 80;
+	o.warn_ms = s->warn;
+	o.crit_ms = s->crit;
+	if (!o.dead_warn.set && !o.dead_crit.set)
+		range_parse("0", &o.dead_crit, err, len);
+	return fit_timeouts(s->timeout_ms, err, len);
+}
+
 static int validate(const struct std_opts *s, char *err, size_t len)
 {
 	for (size_t i = 0; i < s->nhosts; i++)
@@ -87,7 +107,7 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 		snprintf(err, len,
 			 "options -s and --authoritative exclude each other");
 	else
-		return fit_timeouts(s->timeout_ms, err, len);
+		return defaults(s, err, len);
 	return -1;
 }
 
@@ -114,7 +134,9 @@ static const struct opt_def opts[] = {
 	  .help = "Send an ICMP/ICMPv6 echo to every address too (unprivileged where "
 		  "net.ipv4.ping_group_range admits the user)." },
 	{ .lname = "families", .type = OPT_CHOICE, .target = &o.families, .arg = "4,6",
-	  .choices = "4,6|6,4|4|6", .help = "Address families to probe (default: 4,6)." },
+	  .choices = (const struct opt_choice[]){{"4,6", FAMS_BOTH}, {"6,4", FAMS_BOTH},
+						 {"4", FAMS_V4}, {"6", FAMS_V6}, {0}},
+	  .help = "Address families to probe (default: 4,6)." },
 	{ .lname = "max-concurrency", .type = OPT_LONG, .target = &o.max_concurrency, .arg = "N",
 	  .min = 1, .max = 1000, .help = "TCP connects in flight at once (default: 64)." },
 	{ .lname = "probe-timeout", .type = OPT_DURATION, .target = &o.probe_timeout_ms,
@@ -129,6 +151,28 @@ static const struct opt_def opts[] = {
 	  .help = "WARNING when the number of dead addresses is outside RANGE." },
 	{ .lname = "dead-critical", .type = OPT_RANGE, .target = &o.dead_crit, .arg = "RANGE",
 	  .help = "CRITICAL when it is outside RANGE (default: 0 if neither is given)." },
+};
+/* clang-format on */
+
+/* clang-format off */
+static const struct finding_doc findings[] = {
+	{"stale_aaaa, stale_a", "by --dead-warn/--dead-crit (CRITICAL)", "a published address does not answer while another address of the name does"},
+	{"dead_aaaa, dead_a", "by --dead-warn/--dead-crit (CRITICAL)", "a published address does not answer, and no other address of the name does"},
+	{"aaaa_unanswered, a_unanswered", "CRITICAL", "the AAAA (A) query gets no answer while the other does: clients wait"},
+	{"aaaa_nxdomain, a_nxdomain", "CRITICAL", "NXDOMAIN for one type while the other answers"},
+	{"aaaa_error, a_error", "CRITICAL", "SERVFAIL, REFUSED or a broken reply for one type"},
+	{"aaaa_disagree, a_disagree", "WARNING (--strict: CRITICAL)", "the servers asked publish different records"},
+	{"ns_silent_family", "CRITICAL", "a name server answers over one family only"},
+	{"ns_silent", "CRITICAL", "a DNS server answers nothing"},
+	{"ns_lookup_failed", "WARNING", "an NS name could not be resolved"},
+	{"nxdomain", "CRITICAL", "the name does not exist"},
+	{"no_address", "CRITICAL", "neither A nor AAAA records"},
+	{"no_aaaa", "OK (--require-aaaa: CRITICAL)", "no AAAA record"},
+	{"dns_unanswered", "CRITICAL", "neither query answered"},
+	{"dns_slow", "by -w/-c", "a DNS answer slower than the thresholds"},
+	{"dns_timeout", "UNKNOWN", "-t ended a DNS wait before its own timeout"},
+	{"probe_unknown, icmp_impossible, outside_zone", "UNKNOWN", "a probe or query that could not be made"},
+	{"address_ok, dns_time, not_probed", "OK", "details: each address that answers, DNS timings"},
 };
 /* clang-format on */
 
@@ -156,6 +200,8 @@ static const struct plugin plugin = {
     .crit_help = "CRITICAL when a DNS query takes longer (milliseconds range).",
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
+    .findings = findings,
+    .nfindings = sizeof findings / sizeof findings[0],
     .validate = validate,
 };
 
@@ -227,9 +273,12 @@ static void judge_target(const struct name *n, const struct target *t,
 
 	txt(&t->sa, a);
 	if (!t->probed) {
-		findings_add(w, STATE_OK, NULL, NULL,
-			     "%s %s %s: not probed (--families)", n->name, fam,
-			     a);
+		findings_add(w, STATE_OK, "not_probed",
+			     &(struct about){.name = n->name,
+					     .address = a,
+					     .family = t->sa.ss_family},
+			     NULL, "%s %s %s: not probed (--families)", n->name,
+			     fam, a);
 		return;
 	}
 	for (size_t i = 0; c == nchecks && i < nchecks; i++)
@@ -239,8 +288,12 @@ static void judge_target(const struct name *n, const struct target *t,
 		probe_describe(t->probes[c], why, sizeof why);
 	snprintf(what, sizeof what, "%s %s not probed", fam, a);
 	if (c == nchecks || unknown) {
-		findings_add(w, unknown ? STATE_UNKNOWN : STATE_OK, what,
-			     n->name, "%s %s %s: %s", n->name, fam, a, why);
+		findings_add(w, unknown ? STATE_UNKNOWN : STATE_OK,
+			     unknown ? "probe_unknown" : "address_ok",
+			     &(struct about){.name = n->name,
+					     .address = a,
+					     .family = t->sa.ss_family},
+			     what, "%s %s %s: %s", n->name, fam, a, why);
 		return;
 	}
 	for (size_t i = 0; i < n->naddrs; i++) {
@@ -252,12 +305,22 @@ static void judge_target(const struct name *n, const struct target *t,
 	}
 	snprintf(what, sizeof what, "%s %s %s", wit ? "stale" : "dead", fam, a);
 	if (wit)
-		findings_add(w, dead_st, what, n->name,
-			     "stale %s %s for %s: %s while %s %s answers", fam,
-			     a, n->name, why, tname(kind(&wit->sa)),
-			     txt(&wit->sa, wa));
+		findings_add(
+		    w, dead_st,
+		    t->sa.ss_family == AF_INET6 ? "stale_aaaa" : "stale_a",
+		    &(struct about){.name = n->name,
+				    .address = a,
+				    .family = t->sa.ss_family},
+		    what, "stale %s %s for %s: %s while %s %s answers", fam, a,
+		    n->name, why, tname(kind(&wit->sa)), txt(&wit->sa, wa));
 	else
-		findings_add(w, dead_st, what, n->name,
+		findings_add(w, dead_st,
+			     t->sa.ss_family == AF_INET6 ? "dead_aaaa"
+							 : "dead_a",
+			     &(struct about){.name = n->name,
+					     .address = a,
+					     .family = t->sa.ss_family},
+			     what,
 			     "dead %s %s for %s: %s, and no other address of "
 			     "the name answers",
 			     fam, a, n->name, why);
@@ -297,11 +360,13 @@ static void judge(const struct facts *f, const struct opts *op,
 	dnsjudge_servers(&dj, &w);
 	for (int k = 0; k < 2; k++)
 		if (f->icmp_err[k])
-			findings_add(&w, STATE_UNKNOWN, "ICMP echo impossible",
-				     k ? "IPv6" : "IPv4",
-				     "ICMP "
-				     "echo over %s impossible: %s",
-				     k ? "IPv6" : "IPv4", f->icmp_err[k]);
+			findings_add(
+			    &w, STATE_UNKNOWN, "icmp_impossible",
+			    &(struct about){.family = k ? AF_INET6 : AF_INET},
+			    "ICMP echo impossible",
+			    "ICMP "
+			    "echo over %s impossible: %s",
+			    k ? "IPv6" : "IPv4", f->icmp_err[k]);
 	for (size_t i = 0; i < f->nnames; i++) {
 		dnsjudge_name(&dj, f->names[i].name, f->names[i].asks,
 			      f->names[i].nasks, &w);
@@ -472,25 +537,20 @@ int main(int argc, char **argv)
 	probe_echo_open(
 	    &echo); /* first: the raw-socket fallback needs CAP_NET_RAW */
 	if (priv_drop(err, sizeof err) < 0)
-		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s",
+			   err);
 	opt_parse(&plugin, &std, argc, argv);
-	bool fam[2] = {o.families != 3 && std.family != AF_INET6,
-		       o.families != 2 && std.family != AF_INET};
 	if (!o.icmp)
 		probe_echo_close(&echo);
-	if (!o.ports.n && !o.icmp)
-		o.ports.v[o.ports.n++] = 80;
 	f.nchecks = o.ports.n + o.icmp;
 	for (int k = 0; k < 2; k++)
 		f.icmp_err[k] =
-		    o.icmp && fam[k] && !echo.sock[k] ? echo.err[k] : NULL;
-	o.warn_ms = std.warn, o.crit_ms = std.crit;
-	if (!o.dead_warn.set && !o.dead_crit.set)
-		range_parse("0", &o.dead_crit, err, sizeof err);
+		    o.icmp && o.fam[k] && !echo.sock[k] ? echo.err[k] : NULL;
 	if (load_names(&f, &std, err, sizeof err) < 0)
 		opt_fail(&plugin, "option -f: %s", err);
-	if (run(&f, &echo, fam, err, sizeof err) < 0)
-		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+	if (run(&f, &echo, o.fam, err, sizeof err) < 0)
+		report_die(plugin.label, STATE_UNKNOWN, "probe_setup", "%s",
+			   err);
 	report_init(&r, plugin.label);
 	judge(&f, &o, &r);
 	facts_free(&f);

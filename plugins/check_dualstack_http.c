@@ -1,8 +1,9 @@
 /* check_dualstack_http: does this site work for IPv6 users AND for IPv4
  * users, right now, and if not, which family is broken and how?
  *
- * Catches (CONTEXT.md 1, 2, 6): a server that lost its IPv6 address while
- * the AAAA record stays; other content or another certificate over one
+ * Catches (README, The failures: IPv6 broken while IPv4 works; PMTUD
+ * blackholes): a server that lost its IPv6 address while the AAAA record
+ * stays; other content or another certificate over one
  * family; a large response that stalls over one family (a Path MTU
  * Discovery blackhole, RFC 8201); a DNS server that never answers AAAA;
  * IPv6 so much slower that clients fall back to IPv4 (RFC 8305).
@@ -10,14 +11,15 @@
  * transfers at once (libcurl multi, common/http), each pinned to its
  * address while Host and SNI stay the name; all in one poll loop under -t.
  * Privileges: none.
- * State policy: each address is judged on its own (common/webcheck:
- * connection, TLS, status, content, size, time); a published family that
- * fails is CRITICAL even when the other works ("IPv6 broken while IPv4
- * works"); an address whose certificate names another subject or issuer
- * than the IPv4 one is CRITICAL, other certificate differences WARNING; no
- * AAAA or no A is --no-aaaa / --no-a (WARNING); an AAAA query that times
- * out while A answers is WARNING; status or content differing between the
- * families, or IPv6 slower than --max-delta, is WARNING. Worst one wins. */
+ * State policy: each address is judged on its own
+ * (check_dualstack_http.d/webcheck: connection, TLS, status, content, size,
+ * time); a published family that fails is CRITICAL even when the other works
+ * ("IPv6 broken while IPv4 works"); an address whose certificate names another
+ * subject or issuer than the IPv4 one is CRITICAL, other certificate
+ * differences WARNING; no AAAA or no A is --no-aaaa / --no-a (WARNING); an AAAA
+ * query that times out while A answers is WARNING; status or content differing
+ * between the families, or IPv6 slower than --max-delta, is WARNING. Worst one
+ * wins. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +30,11 @@
 #include "addr.h"
 #include "deadline.h"
 #include "dns.h"
-#include "dualstack.h"
+#include "check_dualstack_http.d/dualstack.h"
 #include "http.h"
 #include "opt.h"
 #include "report.h"
-#include "webcheck.h"
+#include "check_dualstack_http.d/webcheck.h"
 
 #define MAX_PINS 16
 #define URL_LEN	 DUALSTACK_URL_LEN
@@ -147,7 +149,9 @@ static const struct opt_def opts[] = {
 		  "WARNING, 5xx CRITICAL." },
 	{ .sname = 'f', .lname = "onredirect", .type = OPT_CHOICE,
 	  .target = &o.wc.onredirect, .arg = "STATE",
-	  .choices = "ok|warning|critical|unknown|follow",
+	  .choices = (const struct opt_choice[]){{"ok", STATE_OK},
+		{"warning", STATE_WARNING}, {"critical", STATE_CRITICAL},
+		{"unknown", STATE_UNKNOWN}, {"follow", WEBCHECK_FOLLOW}, {0}},
 	  .help = "State for a 3xx answer (ok, warning, critical, unknown), "
 		  "or follow to follow it: on the same address "
 		  "while the host stays, else on an address of the same family "
@@ -180,7 +184,10 @@ static const struct opt_def opts[] = {
 	  .arg = "FILE", .help = "CA certificates to verify against, instead "
 				 "of the system's." },
 	{ .lname = "http-version", .type = OPT_CHOICE, .target = &o.http_version,
-	  .arg = "VERSION", .choices = "any|1.0|1.1|2",
+	  .arg = "VERSION",
+	  .choices = (const struct opt_choice[]){{"any", HTTP_VERSION_ANY},
+		{"1.0", HTTP_VERSION_1_0}, {"1.1", HTTP_VERSION_1_1},
+		{"2", HTTP_VERSION_2}, {0}},
 	  .help = "HTTP version to ask for: any (the default), 1.0, 1.1 or 2." },
 	{ .lname = "proxy", .type = OPT_STRING, .target = &o.proxy, .arg = "URL",
 	  .help = "Go through this proxy. Without it, http_proxy and friends "
@@ -273,6 +280,26 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 	return 0;
 }
 
+/* clang-format off */
+static const struct finding_doc findings[] = {
+	{"v6_broken, v4_broken", "CRITICAL", "one family fails (the first line says whether the other works)"},
+	{"fetch_failed", "CRITICAL", "no response: connection refused, timed out, reset, TLS failure, stall"},
+	{"string_missing, pattern_mismatch", "CRITICAL", "-s / -r not satisfied on this address"},
+	{"unexpected_status, http_status", "CRITICAL or WARNING", "a status outside -e, 4xx (WARNING) or 5xx"},
+	{"redirect, redirect_not_followed", "--onredirect / WARNING", "a 3xx answer"},
+	{"content_differs, status_differs", "WARNING", "IPv4 and IPv6 serve different content or status"},
+	{"v6_slower", "WARNING", "IPv6 slower than IPv4 by more than --max-delta"},
+	{"cert_differs", "CRITICAL (identity) or WARNING", "another certificate than on the first IPv4 address"},
+	{"cert_expired, cert_expiring", "CRITICAL / by -C", "certificate validity"},
+	{"size_out_of_range", "WARNING", "body size outside -m"},
+	{"slow_response", "by -w/-c", "response time"},
+	{"no_aaaa, no_a", "--no-aaaa / --no-a (OK)", "the name has no record of that type"},
+	{"aaaa_unanswered, a_unanswered", "WARNING", "one query unanswered while the other answers: clients wait"},
+	{"aaaa_error, a_error, nxdomain, dns_unanswered", "CRITICAL or WARNING", "DNS failures"},
+	{"fetch_ok, same_content, delta, dns_answer", "OK", "details"},
+};
+/* clang-format on */
+
 static const struct plugin plugin = {
     .name = "check_dualstack_http",
     .label = "DUALSTACK_HTTP",
@@ -311,6 +338,8 @@ static const struct plugin plugin = {
     .crit_help = "Response time in seconds, per address, that gives CRITICAL.",
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
+    .findings = findings,
+    .nfindings = sizeof findings / sizeof findings[0],
     .validate = validate,
 };
 
@@ -347,7 +376,8 @@ static void run(struct dualstack_fetch *f, const struct std_opts *s)
 	 * transfers' */
 	f->dns_limit_ms = s->timeout_ms * 2 / 5;
 	if (dualstack_fetch(f, err, sizeof err) < 0)
-		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+		report_die(plugin.label, STATE_UNKNOWN, "fetch_setup", "%s",
+			   err);
 }
 
 /* One address: its long-output line, and its verdict. */
@@ -362,10 +392,11 @@ static struct webcheck_verdict judge_target(const struct dualstack_target *t,
 
 	webcheck_judge(&op->wc, &t->x, now, &v);
 	if (t->lost[0])
-		webcheck_add(&v, STATE_CRITICAL, false, "%s", t->lost);
+		webcheck_add(&v, STATE_CRITICAL, "fetch_failed", false, "%s",
+			     t->lost);
 	else if (op->wc.onredirect == WEBCHECK_FOLLOW && !t->x.fail &&
 		 t->x.status >= 300 && t->x.status < 400)
-		webcheck_add(&v, STATE_WARNING, false,
+		webcheck_add(&v, STATE_WARNING, "redirect_not_followed", false,
 			     "redirect to %.120s not "
 			     "followed: %d redirects already",
 			     t->x.location, t->hops);
@@ -375,7 +406,7 @@ static struct webcheck_verdict judge_target(const struct dualstack_target *t,
 		if (diff[0])
 			webcheck_add(
 			    &v, identity ? STATE_CRITICAL : STATE_WARNING,
-			    false,
+			    "cert_differs", false,
 			    "certificate differs from the one at %s (%s)",
 			    dualstack_addr(&ref->addr, a, sizeof a), diff);
 	}
@@ -465,7 +496,13 @@ static void judge(const struct dualstack_fetch *f, const struct opts *op,
 			continue; /* IPv4 lines first, then IPv6 */
 		struct webcheck_verdict v =
 		    judge_target(t, ref, op, now, line, sizeof line);
-		report_add(rep, v.st, "%s", line);
+		char where[64];
+		report_add(rep, v.st, v.code ? v.code : "fetch_ok",
+			   &(struct about){.family = t->family,
+					   .address = dualstack_addr(
+					       &t->addr, where, sizeof where),
+					   .name = f->name},
+			   "%s", line);
 		fa->works |= v.st != STATE_CRITICAL;
 		if (!fa->ok && !t->x.fail)
 			fa->ok = &t->x;
@@ -483,6 +520,22 @@ static void judge(const struct dualstack_fetch *f, const struct opts *op,
 	for (int i = 0; i < 2; i++)
 		fam[i].in_play = f->asked[i] || fam[i].count;
 	perfdata(f, fam, op, rep);
+	/* The headline as a finding of its own, for consumers of the json
+	 * format: which family is broken, and whether the other works. */
+	for (int i = 0; i < 2; i++) {
+		if (!fam[i].in_play || fam[i].v.st != STATE_CRITICAL)
+			continue;
+		bool other_works = fam[!i].in_play && fam[!i].works &&
+				   fam[!i].v.st != STATE_CRITICAL;
+		report_add(
+		    rep, STATE_CRITICAL, i ? "v6_broken" : "v4_broken",
+		    &(struct about){.family = i ? AF_INET6 : AF_INET,
+				    .name = f->name},
+		    "%s broken%s%s%s", i ? "IPv6" : "IPv4",
+		    other_works ? " while " : "",
+		    other_works ? addr_family_name(i ? AF_INET : AF_INET6) : "",
+		    other_works ? " works" : "");
+	}
 	dualstack_summary(fam, sum, sizeof sum);
 	report_summary(rep, "%s: %s%s%s%s%s", f->name, sum, cmp.st ? "; " : "",
 		       cmp.all, dt.st ? "; " : "", dt.all);

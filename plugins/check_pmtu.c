@@ -1,13 +1,13 @@
 /* check_pmtu: finds the path MTU toward a host and tells a working path
- * from a PMTUD blackhole (CONTEXT.md section 2) and from "Large ICMP"
+ * from a PMTUD blackhole (README, The failures) and from "Large ICMP"
  * screening. IPv6 routers never fragment (RFC 8200 section 5): a sender
  * learns the MTU only from Packet Too Big (RFC 8201; RFC 1191 for IPv4's
  * fragmentation needed). When that ICMP is dropped, handshakes and small
  * answers work and large ones hang.
  * icmp mode: echo requests with don't-fragment, errors from the socket's
- * error queue (common/icmp), the search and judgement in common/pmtu. tcp
- * mode: the talk's diagnosis, two fetches at once, one with the normal MSS
- * and one clamped to fit 1280 (1220 IPv6, 1240 IPv4).
+ * error queue (common/icmp), the search in check_pmtu.d/search, the verdicts in
+ * check_pmtu.d/judge. tcp mode: the talk's diagnosis, two fetches at once, one
+ * with the normal MSS and one clamped to fit 1280 (1220 IPv6, 1240 IPv4).
  * Privileges: a ping socket where net.ipv4.ping_group_range allows, else a
  * raw socket (cap_net_raw) opened first in main(); every capability is
  * dropped before the options are read.
@@ -24,9 +24,13 @@
 #include "deadline.h"
 #include "dns.h"
 #include "icmp.h"
+#include "log.h"
 #include "loop.h"
 #include "opt.h"
-#include "pmtu.h"
+#include "check_pmtu.d/fetch.h"
+#include "check_pmtu.d/judge.h"
+#include "check_pmtu.d/route.h"
+#include "check_pmtu.d/search.h"
 #include "priv.h"
 #include "report.h"
 
@@ -51,7 +55,8 @@ static struct opts {
 /* clang-format off */
 static const struct opt_def opts[] = {
 	{ .lname = "mode", .type = OPT_CHOICE, .target = &o.mode, .arg = "MODE",
-	  .choices = "icmp|tcp",
+	  .choices = (const struct opt_choice[]){{"icmp", MODE_ICMP},
+						 {"tcp", MODE_TCP}, {0}},
 	  .help = "icmp: echo requests of growing size with don't-fragment "
 		  "(default). tcp: fetch a large response twice at once, with "
 		  "the normal MSS and with one that fits 1280." },
@@ -111,6 +116,27 @@ static int validate(const struct std_opts *std, char *err, size_t len)
 	return 0;
 }
 
+/* clang-format off */
+static const struct finding_doc findings[] = {
+	{"path_mtu", "OK, or by -w/-c", "the path MTU found (the largest size that passes)"},
+	{"pmtud_blackhole", "CRITICAL", "sizes above the MTU vanish and no Packet Too Big / fragmentation needed comes back"},
+	{"icmp_screening", "CRITICAL", "1024-byte echoes pass where 1280 vanish: a filter drops large ICMP"},
+	{"ipv6_min_mtu_broken", "CRITICAL", "1280-byte IPv6 packets, the minimum every link must carry, do not pass"},
+	{"ipv4_min_size_broken", "CRITICAL", "IPv4 packets of --min-size do not pass"},
+	{"size_rejected", "CRITICAL", "an ICMP error other than Packet Too Big rejects larger sizes"},
+	{"ptb_ignored", "WARNING", "a Packet Too Big announcing an impossible MTU was ignored (RFC 8201)"},
+	{"unreachable", "--unreachable (UNKNOWN)", "the host is unreachable (ICMP unreachable)"},
+	{"no_answer", "--unreachable (UNKNOWN)", "no echo reply at all: the MTU question has no answer"},
+	{"search_incomplete", "UNKNOWN", "-t ran out before the search ended"},
+	{"fetch_complete", "OK", "tcp mode: both fetches complete"},
+	{"clamped_fetch_failed", "WARNING", "tcp mode: only the fetch with the normal MSS completes"},
+	{"fetch_failed", "CRITICAL", "tcp mode: both fetches fail"},
+	{"server_quiet", "OK", "tcp mode: both fetches got the same bytes, then the server kept the connection open"},
+	{"mss_clamped_locally", "UNKNOWN", "tcp mode: this host's cached path MTU clamps both fetches"},
+	{"ptb, local_mtu, sizes, probes, response", "OK", "details: each Packet Too Big, sizes tried, echo counts, the response line"},
+};
+/* clang-format on */
+
 static const struct plugin plugin = {
     .name = "check_pmtu",
     .label = "PMTU",
@@ -139,6 +165,8 @@ static const struct plugin plugin = {
     .crit_help = "Range on the discovered path MTU in bytes, e.g. 1280:.",
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
+    .findings = findings,
+    .nfindings = sizeof findings / sizeof findings[0],
     .validate = validate,
 };
 
@@ -150,6 +178,7 @@ struct attempt {
 };
 
 struct fam {
+	struct facts *fx; /* the run this family belongs to */
 	int family;
 	struct sockaddr_storage dst;
 	char host[256 + ADDR_STRLEN + 4];
@@ -187,13 +216,12 @@ static long try_timeout_ms(const struct facts *fx)
 }
 
 static void plan(struct facts *fx, struct fam *f);
-static struct facts *the_facts;
 
 static void probe_done(struct icmp_probe *p)
 {
 	struct attempt *a = p->arg;
 	struct fam *f = a->f;
-	struct facts *fx = the_facts;
+	struct facts *fx = f->fx;
 	struct pmtu_size r = {.size = p->size,
 			      .mtu = p->mtu,
 			      .local = p->local,
@@ -273,7 +301,7 @@ static void wake_fire(void *arg)
 {
 	struct fam *f = arg;
 	f->wake_s = 0;
-	plan(the_facts, f);
+	plan(f->fx, f);
 }
 
 static bool all_over(void *arg)
@@ -296,7 +324,7 @@ static void run_icmp(struct facts *fx)
 		struct fam *f = &fx->fam[i];
 		int k = f->family == AF_INET6 ? 0 : 1;
 		if (!early[k])
-			report_die(plugin.label, STATE_UNKNOWN, "%s",
+			report_die(plugin.label, STATE_UNKNOWN, "socket", "%s",
 				   early_err[k]);
 		f->sock = early[k];
 		f->iface_mtu = pmtu_iface_mtu(&f->dst, f->ifname);
@@ -312,7 +340,8 @@ static void run_icmp(struct facts *fx)
 		f->s.retries = (unsigned)o.retries;
 		if (icmp_attach(f->sock, &fx->loop) ||
 		    loop_add_timer(&fx->loop, wake_next, wake_fire, f))
-			report_die(plugin.label, STATE_UNKNOWN, "no loop room");
+			report_die(plugin.label, STATE_UNKNOWN, "internal",
+				   "no loop room");
 	}
 	for (size_t i = 0; i < fx->n; i++)
 		plan(fx, &fx->fam[i]);
@@ -335,7 +364,7 @@ static void run_tcp(struct facts *fx, const struct std_opts *std)
 	fx->reqlen =
 	    pmtu_request(fx->req, sizeof fx->req, o.send, o.uri, hosthdr);
 	if (!fx->reqlen)
-		report_die(plugin.label, STATE_UNKNOWN,
+		report_die(plugin.label, STATE_UNKNOWN, "usage",
 			   "-u or --send is too long");
 	for (size_t i = 0; i < fx->n; i++) {
 		struct fam *f = &fx->fam[i];
@@ -357,7 +386,7 @@ static void run_tcp(struct facts *fx, const struct std_opts *std)
 			if (loop_add_timer(&fx->loop, pmtu_fetch_next_ms,
 					   pmtu_fetch_fire, two[k]))
 				report_die(plugin.label, STATE_UNKNOWN,
-					   "no loop room");
+					   "internal", "no loop room");
 		}
 	}
 	deadline_step("fetching %s with MSS normal and clamped",
@@ -375,6 +404,7 @@ static void add_fam(struct facts *fx, const struct std_opts *std,
 	struct fam *f = &fx->fam[fx->n++];
 	char a[ADDR_STRLEN];
 
+	f->fx = fx;
 	f->family = sa->ss_family;
 	f->dst = *sa;
 	addr_format((const struct sockaddr *)sa, a, sizeof a);
@@ -402,7 +432,7 @@ static void resolve(struct facts *fx, const struct std_opts *std)
 				.tries = 2};
 	struct dns_ctx *c = dns_new(&fx->loop, NULL, &dopt, err, sizeof err);
 	if (!c)
-		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+		report_die(plugin.label, STATE_UNKNOWN, "dns_setup", "%s", err);
 	deadline_step("resolving %s", std->host.name);
 	for (int i = 0; i < 2; i++)
 		if (!std->family || std->family == fams[i]) {
@@ -422,7 +452,7 @@ static void resolve(struct facts *fx, const struct std_opts *std)
 	}
 	dns_free(c);
 	if (!fx->n)
-		report_die(plugin.label, STATE_UNKNOWN,
+		report_die(plugin.label, STATE_UNKNOWN, "unresolvable",
 			   "cannot resolve %s (%s)", std->host.name, why);
 }
 
@@ -476,10 +506,18 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 	size_t first =
 	    fx->n == 2 && state_worst(v[1].state, v[0].state) != v[0].state ? 1
 									    : 0;
-	for (size_t i = 0; i < fx->n; i++)
+	for (size_t i = 0; i < fx->n; i++) {
+		char a[ADDR_STRLEN];
+		const struct fam *f = &fx->fam[i];
+		struct about ab = {
+		    .family = f->family,
+		    .address = addr_format((const struct sockaddr *)&f->dst, a,
+					   sizeof a),
+		    .name = std->host.literal ? NULL : std->host.name};
 		for (size_t k = 0; k < v[i].nitems; k++)
-			report_add(r, v[i].items[k].state, "%s",
-				   v[i].items[k].text);
+			report_add(r, v[i].items[k].state, v[i].items[k].code,
+				   &ab, "%s", v[i].items[k].text);
+	}
 	for (size_t i = 0; i < fx->n && o.mode == MODE_ICMP; i++) {
 		const struct fam *f = &fx->fam[i];
 		char c[120] = "";
@@ -488,7 +526,8 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 				 "; the kernel's cached path MTU %u "
 				 "was not used (PMTUDISC_PROBE)",
 				 f->cached);
-		report_add(r, STATE_OK,
+		report_add(r, STATE_OK, "probes",
+			   &(struct about){.family = f->family},
 			   "%s: %lu echo requests over a %s; "
 			   "interface %s MTU %u%s",
 			   addr_family_name(f->family), icmp_sent(f->sock),
@@ -513,9 +552,9 @@ int main(int argc, char **argv)
 	early[0] = icmp_open(AF_INET6, early_err[0], sizeof early_err[0]);
 	early[1] = icmp_open(AF_INET, early_err[1], sizeof early_err[1]);
 	if (priv_drop(err, sizeof err))
-		report_die(plugin.label, STATE_UNKNOWN, "%s", err);
+		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s",
+			   err);
 	opt_parse(&plugin, &std, argc, argv);
-	the_facts = &fx;
 	loop_init(&fx.loop);
 	resolve(&fx, &std);
 	if (o.mode == MODE_TCP)

@@ -72,7 +72,7 @@ usage_error('-4 and -6', ['-4', '-6'], qr/-4 and -6 exclude each other/);
 usage_error('bad host', ['-H', 'not a host'], qr/option -H: "not a host" is not a host name or address/);
 usage_error('bad IPv6', ['-H', '2001:db8::zz'], qr/option -H: "2001:db8::zz" is not an IPv6 address/);
 usage_error('bad port', ['-p', '70000'], qr/option -p: 70000 is out of range \(1 to 65535\)/);
-usage_error('bad choice', ['--mode', 'c'], qr/option --mode: "c" is not one of a,b/);
+usage_error('bad choice', ['--mode', 'c'], qr/option --mode: "c" is not one of a, b/);
 usage_error('flag with value', ['--hang=1'], qr/option --hang takes no value/);
 
 # -H forms (Zabbix and NRPE refuse brackets, so bare IPv6 must work)
@@ -126,6 +126,13 @@ is($r->{rc}, 2, '-t 0.5:critical gives CRITICAL on timeout');
 like($r->{first}, qr/^FAKE CRITICAL - timeout after 0\.5 s/, 'and says so');
 $r = run('-t', '1', '--timeout-result', 'warning', '--hang');
 is($r->{rc}, 1, '--timeout-result warning');
+$r = run('-t', '1', '--output-format', 'json', '-H', 'www.example.test', '--hang');
+is($r->{rc}, 3, 'json: hung plugin exits 3');
+is($r->{out}, '{"label":"FAKE","state":"UNKNOWN","exit_code":3,"summary":"timeout after 1 s (step: resolving AAAA for www.example.test)","checks":[{"code":"timeout","state":"UNKNOWN","output":"timeout after 1 s (step: resolving AAAA for www.example.test)"}],"perfdata":[],"dropped":0}' . "\n",
+   'json: the backstop prints one document with code timeout');
+$r = run('-t', '0.5:warning', '--output-format', 'icingaweb2', '--hang');
+is($r->{rc}, 1, 'icingaweb2: -t state kept');
+like($r->{out}, qr/\A\[WARNING\] FAKE - timeout after 0\.5 s \(step: [^\n]*\)\n\\_ \[WARNING\] timeout after 0\.5 s/, 'icingaweb2: the backstop prints the tree');
 $r = run('-v', '--value', '1');
 is($r->{rc}, 0, '-v accepted');
 

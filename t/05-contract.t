@@ -7,6 +7,7 @@ use strict;
 use warnings;
 use Test::More;
 use File::Temp qw(tempdir);
+use JSON::PP ();
 
 my @plugins = grep { !/\.[cod]$/ && -x } glob "plugins/check_*";
 plan skip_all => 'no plugin built (run make)' unless @plugins;
@@ -34,9 +35,11 @@ for my $bin (@plugins) {
     like($h->{out}, qr/\nUsage: \Q$name\E /, "$name --help: usage");
     like($h->{out}, qr/\nOptions:\n/, "$name --help: options");
     like($h->{out}, qr/\nExamples:\n  \Q$name\E /, "$name --help: examples");
-    for my $o (qw(--timeout --timeout-result --verbose --version --hostname)) {
+    for my $o (qw(--timeout --timeout-result --verbose --version --output-format)) {
         like($h->{out}, qr/\Q$o\E/, "$name --help explains $o");
     }
+    like($h->{out}, qr/\nFindings \(the code each carries in --output-format json, and its state\):\n  [a-z0-9_]+/,
+         "$name --help: lists its finding codes");
     is(scalar(grep { length > 79 } split /\n/, $h->{out}), 0, "$name --help: fits 80 columns");
     is($h->{err}, '', "$name --help: nothing on stderr");
 
@@ -55,6 +58,7 @@ for my $bin (@plugins) {
         [ 'bad host',           [ '-H', 'bad host name' ],             qr/option -H: / ],
         [ '-4 with IPv6',       [ '-4', '-H', '2001:db8::1' ],         qr/option -4: 2001:db8::1 is an IPv6 address/ ],
         [ '-6 with IPv4',       [ '-6', '-H', '198.51.100.1' ],        qr/option -6: 198\.51\.100\.1 is an IPv4 address/ ],
+        [ 'IPv4-mapped',        [ '-H', '::ffff:198.51.100.10' ],      qr/option -H: ::ffff:198\.51\.100\.10 is an IPv4-mapped IPv6 address, which travels as IPv4: give 198\.51\.100\.10/ ],
         [ '-w garbage',         [ '-H', 'www.example.test', '-w', 'abc' ], qr/option -w: / ],
         [ '-c inverted',        [ '-H', 'www.example.test', '-c', '20:10' ], qr/option -c: "20:10" is not a range/ ],
         [ 'hostile text',       [ "--bo|gus\n\e[1m" ],                 qr/unknown option --bo\/gus/ ],
@@ -69,6 +73,27 @@ for my $bin (@plugins) {
         is(() = $r->{first} =~ /\|/g, 0, "$name $why: no | in the text");
         is($r->{err}, '', "$name $why: nothing on stderr");
     }
+}
+
+# --output-format: a bad format is a usage error; other errors follow the
+# format asked for, wherever it stands on the line.
+for my $bin (@plugins) {
+    (my $name = $bin) =~ s{.*/}{};
+    my $r = run($bin, '--output-format', 'xml');
+    is($r->{rc}, 3, "$name --output-format xml: exit 3");
+    like($r->{out}, qr/\A[A-Z0-9_]+ UNKNOWN - option --output-format: "xml" is not one of nagios, json, icingaweb2\nUsage: \Q$name\E /,
+         "$name --output-format xml: reason and usage");
+    $r = run($bin, '--bogus', '--output-format=json');
+    is($r->{rc}, 3, "$name json, bad option: exit 3");
+    my $j = eval { JSON::PP->new->decode($r->{out}) };
+    ok($j, "$name json, bad option: one JSON document") or diag($r->{out});
+    is($j && $j->{state}, 'UNKNOWN', "$name json, bad option: state");
+    is($j && $j->{exit_code}, 3, "$name json, bad option: exit_code");
+    is($j && $j->{checks}[0]{code}, 'usage', "$name json, bad option: code usage");
+    like($j ? $j->{checks}[0]{output} : '', qr/unknown option --bogus/, "$name json, bad option: says what");
+    $r = run($bin, '--output-format', 'icingaweb2', '--bogus');
+    like($r->{out}, qr/\A\[UNKNOWN\] [A-Z0-9_]+ - unknown option --bogus\n\\_ \[UNKNOWN\] unknown option --bogus\n\z/,
+         "$name icingaweb2, bad option: the tree");
 }
 
 done_testing();

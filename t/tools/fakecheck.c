@@ -27,7 +27,8 @@ static const struct opt_def opts[] = {
 	{ .sname = 'p', .lname = "port", .type = OPT_PORT, .target = &o.port,
 	  .arg = "PORT", .help = "A port (default: 80)." },
 	{ .lname = "mode", .type = OPT_CHOICE, .target = &o.mode, .arg = "MODE",
-	  .help = "One of a or b.", .choices = "a|b" },
+	  .help = "One of a or b.",
+	  .choices = (const struct opt_choice[]){{"a", 0}, {"b", 1}, {0}} },
 	{ .lname = "echo", .type = OPT_LIST, .target = &o.echo, .arg = "TEXT",
 	  .help = "Add an item with this text (repeatable)." },
 	{ .lname = "items", .type = OPT_LONG, .target = &o.items, .arg = "N",
@@ -67,17 +68,18 @@ int main(int argc, char **argv)
 	}
 	if (!isnan(o.value)) {
 		enum state st = range_state(&std.warn, &std.crit, o.value);
-		report_add(&r, st, "value %g", o.value);
+		report_add(&r, st, "value", NULL, "value %g", o.value);
 		struct perf p = {"value",   o.value, "s", &std.warn,
 				 &std.crit, 0,	     NAN};
 		report_perf(&r, &p);
 	}
 	for (size_t i = 0; i < o.echo.n; i++)
-		report_add(&r, STATE_OK, "%s", o.echo.v[i]);
+		report_add(&r, STATE_OK, "echo", NULL, "%s", o.echo.v[i]);
 	for (long i = 0; i < o.items; i++)
-		report_add(&r, STATE_WARNING, "item %ld", i);
+		report_add(&r, STATE_WARNING, "item", NULL, "item %ld", i);
 	if (std.host_set)
-		report_add(&r, STATE_OK, "host %s (%s)", std.host.name,
+		report_add(&r, STATE_OK, "host", NULL, "host %s (%s)",
+			   std.host.name,
 			   std.host.literal ? "literal" : "name");
 	report_exit(&r);
 }

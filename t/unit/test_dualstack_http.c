@@ -1,6 +1,7 @@
 /* The pure part of check_dualstack_http: judge() over hand-made facts
- * (DNS outcomes, transfers), and the common/webcheck and common/http text
- * helpers it stands on. The plugin is included whole, its main() renamed. */
+ * (DNS outcomes, transfers), and the check_dualstack_http.d/webcheck and
+ * common/http text helpers it stands on. The plugin is included whole, its
+ * main() renamed. */
 #define main plugin_main
 #include "../../plugins/check_dualstack_http.c"
 #undef main
@@ -9,6 +10,8 @@
 #include <openssl/evp.h>
 
 #include "tap.h"
+
+static char perfbuf[2048];
 
 static struct opts defaults;
 static struct dualstack_fetch F;
@@ -153,7 +156,7 @@ static void test_healthy(void)
 	       "www.lab.test: IPv6 OK (HTTP 200 in 0.015 s); IPv4 OK "
 	       "(HTTP 200 in 0.012 s)",
 	       "healthy: both families named");
-	is_str(R.perf,
+	is_str(report_perf_text(&R, perfbuf, sizeof perfbuf),
 	       "time_v4=0.012s;;;0 time_v6=0.015s;;;0 size_v4=33B;;;0 "
 	       "size_v6=33B;;;0",
 	       "healthy: perfdata per family");
@@ -180,7 +183,8 @@ static void test_v6_broken(void)
 	       "www.lab.test: IPv6 broken while IPv4 works "
 	       "([2001:db8:c::80]: unreachable (host unreachable))",
 	       "v6 unreachable: first line names the family and the address");
-	is_str(R.perf, "time_v4=0.012s;;;0 size_v4=33B;;;0",
+	is_str(report_perf_text(&R, perfbuf, sizeof perfbuf),
+	       "time_v4=0.012s;;;0 size_v4=33B;;;0",
 	       "v6 unreachable: no numbers for IPv6");
 	is_int(line_state("IPv4 203"), STATE_OK,
 	       "v6 unreachable: the IPv4 line is OK");
@@ -254,7 +258,9 @@ static void test_stall(void)
 	       "stalled after 14480 of 204800 bytes over IPv6 (typical of "
 	       "a Path MTU Discovery blackhole))"),
 	   "stall: N of M bytes");
-	ok(!strstr(R.perf, "_v6") && has(R.perf, "size_v4=33B"),
+	ok(!strstr(report_perf_text(&R, perfbuf, sizeof perfbuf), "_v6") &&
+	       has(report_perf_text(&R, perfbuf, sizeof perfbuf),
+		   "size_v4=33B"),
 	   "stall: no IPv6 numbers, IPv4 ones kept");
 	x->body_bytes = 0;
 	judged();
@@ -285,7 +291,8 @@ static void test_dns(void)
 	is_str(R.summary,
 	       "www.lab.test: no AAAA record; IPv4 OK (HTTP 200 in 0.012 s)",
 	       "A only: the first line says so");
-	ok(!strstr(R.perf, "_v6"), "A only: no IPv6 numbers");
+	ok(!strstr(report_perf_text(&R, perfbuf, sizeof perfbuf), "_v6"),
+	   "A only: no IPv6 numbers");
 	o.no_aaaa = STATE_OK;
 	is_int(judged(), STATE_OK, "A only, --no-aaaa ok: OK");
 	o.no_aaaa = STATE_CRITICAL;
@@ -332,7 +339,8 @@ static void test_dns(void)
 	dns(0, DNS_NODATA, NULL, 0.002);
 	F.asked[1] = false;
 	is_int(judged(), STATE_CRITICAL, "-4 and no A record: CRITICAL");
-	ok(!strstr(R.perf, "_v6"), "-4: no IPv6 perfdata");
+	ok(!strstr(report_perf_text(&R, perfbuf, sizeof perfbuf), "_v6"),
+	   "-4: no IPv6 perfdata");
 }
 
 static void test_status(void)
@@ -408,7 +416,9 @@ static void test_thresholds(void)
 	is_int(judged(), STATE_WARNING, "time 1.5 s, -w 1 -c 2: WARNING");
 	ok(has(R.summary, "response time 1.500 s (warning threshold 1)"),
 	   "-w: said");
-	ok(has(R.perf, "time_v6=1.5s;1;2;0"), "-w/-c in perfdata");
+	ok(has(report_perf_text(&R, perfbuf, sizeof perfbuf),
+	       "time_v6=1.5s;1;2;0"),
+	   "-w/-c in perfdata");
 	F.t[1].x.t_total = 2.5;
 	is_int(judged(), STATE_CRITICAL, "time 2.5 s: CRITICAL");
 	F.t[1].x.t_total = 2.0;
@@ -513,14 +523,19 @@ static void test_perf_phases(void)
 	healthy();
 	o.perf_phases = true;
 	judged();
-	ok(has(R.perf, "dns_v4=0.002s;;;0 connect_v4=0.003s;;;0 "
-		       "firstbyte_v4=0.006s;;;0"),
+	ok(has(report_perf_text(&R, perfbuf, sizeof perfbuf),
+	       "dns_v4=0.002s;;;0 connect_v4=0.003s;;;0 "
+	       "firstbyte_v4=0.006s;;;0"),
 	   "--perf-phases: IPv4 phases");
-	ok(has(R.perf, "connect_v6=0.00375s;;;0") && !strstr(R.perf, "tls_v"),
+	ok(has(report_perf_text(&R, perfbuf, sizeof perfbuf),
+	       "connect_v6=0.00375s;;;0") &&
+	       !strstr(report_perf_text(&R, perfbuf, sizeof perfbuf), "tls_v"),
 	   "--perf-phases: no TLS phase over HTTP");
 	F.t[1].x.t_tls = 0.009;
 	judged();
-	ok(has(R.perf, "tls_v6=0.009s;;;0") && !strstr(R.perf, "tls_v4"),
+	ok(has(report_perf_text(&R, perfbuf, sizeof perfbuf),
+	       "tls_v6=0.009s;;;0") &&
+	       !strstr(report_perf_text(&R, perfbuf, sizeof perfbuf), "tls_v4"),
 	   "--perf-phases: a TLS phase where there was one");
 }
 
@@ -533,7 +548,8 @@ static void test_all_addresses(void)
 	ok(has(R.summary, "IPv6 broken while IPv4 works ([2001:db8:c::99]: "
 			  "connection timed out"),
 	   "the dead address is named");
-	ok(has(R.perf, "time_v6=0.4s"), "time_v6 is the slowest that answered");
+	ok(has(report_perf_text(&R, perfbuf, sizeof perfbuf), "time_v6=0.4s"),
+	   "time_v6 is the slowest that answered");
 	is_int(line_state("[2001:db8:c::81]"), STATE_OK, "the live one is OK");
 }
 

@@ -12,7 +12,10 @@
 #include <unistd.h>
 
 #include "icmp.h"
-#include "pmtu.h"
+#include "check_pmtu.d/fetch.h"
+#include "check_pmtu.d/judge.h"
+#include "check_pmtu.d/route.h"
+#include "check_pmtu.d/search.h"
 #include "priv.h"
 #include "tap.h"
 

@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "findings.h"
-#include "nsset.h"
+#include "check_aaaa_consistency.d/findings.h"
+#include "check_aaaa_consistency.d/nsset.h"
 #include "range.h"
 
 struct dnsjudge {

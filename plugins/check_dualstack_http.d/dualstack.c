@@ -1,4 +1,4 @@
-#include "dualstack.h"
+#include "check_dualstack_http.d/dualstack.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 
 #include "addr.h"
 #include "deadline.h"
-#include "opt.h"
+#include "log.h"
 #include "report.h"
 
 int dualstack_index(int family)
@@ -244,11 +244,12 @@ struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 	case DNS_ANSWER:
 		break;
 	case DNS_NODATA:
-		webcheck_add(&v, other_ok ? no_record : STATE_CRITICAL, false,
-			     "no %s record", type);
+		webcheck_add(&v, other_ok ? no_record : STATE_CRITICAL,
+			     i ? "no_aaaa" : "no_a", false, "no %s record",
+			     type);
 		break;
 	case DNS_NXDOMAIN:
-		webcheck_add(&v, STATE_CRITICAL, false,
+		webcheck_add(&v, STATE_CRITICAL, "nxdomain", false,
 			     "the name does not exist "
 			     "(NXDOMAIN)");
 		break;
@@ -256,21 +257,24 @@ struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 	case DNS_TIMEOUT:
 		if (other_ok)
 			webcheck_add(
-			    &v, STATE_WARNING, false,
+			    &v, STATE_WARNING,
+			    i ? "aaaa_unanswered" : "a_unanswered", false,
 			    "%s query timed out "
 			    "after %.1f s while %s answered in %.3f s: clients "
 			    "asking for %s wait",
 			    type, q->elapsed_s, i ? "A" : "AAAA",
 			    other->elapsed_s, type);
 		else
-			webcheck_add(&v, STATE_CRITICAL, false,
+			webcheck_add(&v, STATE_CRITICAL, "dns_unanswered",
+				     false,
 				     "%s query timed out "
 				     "after %.1f s",
 				     type, q->elapsed_s);
 		break;
 	default:
 		webcheck_add(&v, other_ok ? STATE_WARNING : STATE_CRITICAL,
-			     false, "%s query failed: %s%s%.60s", type,
+			     i ? "aaaa_error" : "a_error", false,
+			     "%s query failed: %s%s%.60s", type,
 			     dns_outcome_name(q->outcome),
 			     q->detail[0] ? ", " : "", q->detail);
 		break;
@@ -366,7 +370,7 @@ struct webcheck_verdict dualstack_compare(const struct dualstack_fetch *f,
 		return v;
 	bool same = a->x.status == b->x.status;
 	if (!same && status)
-		webcheck_add(&v, STATE_WARNING, false,
+		webcheck_add(&v, STATE_WARNING, "status_differs", false,
 			     "HTTP status differs: %ld "
 			     "over IPv4, %ld over IPv6",
 			     a->x.status, b->x.status);
@@ -374,17 +378,18 @@ struct webcheck_verdict dualstack_compare(const struct dualstack_fetch *f,
 		http_digest_hex(&a->x, 4, ha, sizeof ha);
 		http_digest_hex(&b->x, 4, hb, sizeof hb);
 		webcheck_add(
-		    &v, STATE_WARNING, false,
+		    &v, STATE_WARNING, "content_differs", false,
 		    "content differs: %lld B "
 		    "(sha256 %s...) over IPv4, %lld B (sha256 %s...) over "
 		    "IPv6",
 		    a->x.body_bytes, ha, b->x.body_bytes, hb);
 	}
 	if (v.st == STATE_OK)
-		report_add(rep, STATE_OK, "IPv4 and IPv6 serve the same %s",
+		report_add(rep, STATE_OK, "same_content", NULL,
+			   "IPv4 and IPv6 serve the same %s",
 			   body ? "status and content" : "status");
 	else
-		report_add(rep, v.st, "%s", v.all);
+		report_add(rep, v.st, v.code, NULL, "%s", v.all);
 	return v;
 }
 
@@ -402,18 +407,18 @@ struct webcheck_verdict dualstack_delta(const struct dualstack_fetch *f,
 	double d_ms = (b->x.t_total - a->x.t_total) * 1000;
 	if (d_ms > (double)max_delta_ms)
 		webcheck_add(
-		    &v, STATE_WARNING, false,
+		    &v, STATE_WARNING, "v6_slower", false,
 		    "IPv6 slower than IPv4 by "
 		    "%.0f ms (limit %ld ms): clients will fall back to "
 		    "IPv4",
 		    d_ms, max_delta_ms);
 	if (v.st == STATE_OK)
-		report_add(rep, STATE_OK,
+		report_add(rep, STATE_OK, "delta", NULL,
 			   "IPv6 took %+.0f ms compared with IPv4 "
 			   "(limit %ld ms)",
 			   d_ms, max_delta_ms);
 	else
-		report_add(rep, v.st, "%s", v.all);
+		report_add(rep, v.st, v.code, NULL, "%s", v.all);
 	return v;
 }
 
@@ -440,8 +445,11 @@ struct webcheck_verdict dualstack_dns_item(const struct dualstack_fetch *f,
 	struct webcheck_verdict v = dualstack_dns_verdict(f, i, no_record);
 
 	if (q->outcome != DNS_ANSWER) {
-		report_add(rep, v.st, "DNS %s %s: %s", dns_type_name(q->type),
-			   q->name, v.worst);
+		report_add(rep, v.st, v.code,
+			   &(struct about){.name = q->name,
+					   .family = i ? AF_INET6 : AF_INET},
+			   "DNS %s %s: %s", dns_type_name(q->type), q->name,
+			   v.worst);
 		return v;
 	}
 	for (size_t k = 0; k < q->naddrs; k++) {
@@ -450,7 +458,10 @@ struct webcheck_verdict dualstack_dns_item(const struct dualstack_fetch *f,
 			 addr_format((const struct sockaddr *)&q->addrs[k], a,
 				     sizeof a));
 	}
-	report_add(rep, STATE_OK, "DNS %s %s: %s in %.3f s",
-		   dns_type_name(q->type), q->name, list, q->elapsed_s);
+	report_add(
+	    rep, STATE_OK, "dns_answer",
+	    &(struct about){.name = q->name, .family = i ? AF_INET6 : AF_INET},
+	    "DNS %s %s: %s in %.3f s", dns_type_name(q->type), q->name, list,
+	    q->elapsed_s);
 	return v;
 }

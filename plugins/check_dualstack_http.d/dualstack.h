@@ -1,7 +1,7 @@
 /* dualstack: one URL fetched over both address families at once, and the
- * words for what that shows (CONTEXT.md 1: monitor each family separately).
- * dualstack_fetch() asks A and AAAA concurrently (common/dns), starts each
- * family's transfers the moment its answer is in (common/http), so IPv4
+ * words for what that shows (README, The failures: IPv6 broken while IPv4
+ * works). dualstack_fetch() asks A and AAAA concurrently (common/dns), starts
+ * each family's transfers the moment its answer is in (common/http), so IPv4
  * never waits for a slow AAAA, pins each transfer to one address, and
  * follows redirects "sticky": on the same address while the host stays,
  * else on an address of the same family, noting a target that has none.
@@ -18,7 +18,7 @@
 #include "http.h"
 #include "loop.h"
 #include "report.h"
-#include "webcheck.h"
+#include "check_dualstack_http.d/webcheck.h"
 
 #define DUALSTACK_MAX_TARGETS 64
 #define DUALSTACK_URL_LEN     2048

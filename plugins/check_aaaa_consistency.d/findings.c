@@ -1,13 +1,15 @@
-#include "findings.h"
+#include "check_aaaa_consistency.d/findings.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void findings_add(struct findings *f, enum state st, const char *what,
-		  const char *who, const char *fmt, ...)
+void findings_add(struct findings *f, enum state st, const char *code,
+		  const struct about *about, const char *what, const char *fmt,
+		  ...)
 {
+	const char *who = about ? about->name : NULL;
 	va_list ap;
 
 	if (f->n == f->cap) {
@@ -20,6 +22,11 @@ void findings_add(struct findings *f, enum state st, const char *what,
 	}
 	struct finding *l = &f->v[f->n++];
 	l->st = st;
+	l->code = code;
+	l->family = about ? about->family : 0;
+	snprintf(l->name, sizeof l->name, "%s", who ? who : "");
+	snprintf(l->address, sizeof l->address, "%s",
+		 about && about->address ? about->address : "");
 	va_start(ap, fmt);
 	vsnprintf(l->text, sizeof l->text, fmt, ap);
 	va_end(ap);
@@ -45,7 +52,11 @@ void findings_report(const struct findings *f, struct report *r,
 			const struct finding *l = &f->v[i];
 			if (l->st != order[s])
 				continue;
-			report_add(r, l->st, "%s", l->text);
+			report_add(r, l->st, l->code,
+				   &(struct about){.family = l->family,
+						   .name = l->name,
+						   .address = l->address},
+				   "%s", l->text);
 			/* A brief already on the line (two servers, one
 			 * finding) is not repeated. */
 			if (l->st == STATE_OK ||

@@ -1,4 +1,4 @@
-#include "dnsjudge.h"
+#include "check_aaaa_consistency.d/dnsjudge.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,8 +57,9 @@ void dnsjudge_servers(struct dnsjudge *j, struct findings *w)
 			continue;
 		secs(j->waited[s], t);
 		if (cut_short(j, j->waited[s])) {
-			findings_add(w, STATE_UNKNOWN, "DNS cut short by -t",
-				     v->label,
+			findings_add(w, STATE_UNKNOWN, "dns_timeout",
+				     &(struct about){.name = v->label},
+				     "DNS cut short by -t",
 				     "DNS server %s: %zu queries without an "
 				     "answer when -t ended the wait after %s s",
 				     v->label, j->lost[s], t);
@@ -67,7 +68,11 @@ void dnsjudge_servers(struct dnsjudge *j, struct findings *w)
 		snprintf(what, sizeof what, "silent over %s",
 			 addr_family_name(v->family));
 		if (alt)
-			findings_add(w, STATE_CRITICAL, what, v->ns,
+			findings_add(w, STATE_CRITICAL, "ns_silent_family",
+				     &(struct about){.name = v->ns,
+						     .family = v->family,
+						     .address = v->addr.name},
+				     what,
 				     "%s does not answer over %s (%s): %zu "
 				     "queries unanswered in %s s, while it "
 				     "answers over %s (%s)",
@@ -77,7 +82,8 @@ void dnsjudge_servers(struct dnsjudge *j, struct findings *w)
 				     alt->addr.name);
 		else
 			findings_add(
-			    w, STATE_CRITICAL, NULL, NULL,
+			    w, STATE_CRITICAL, "ns_silent",
+			    &(struct about){.name = v->label}, NULL,
 			    "DNS server %s does "
 			    "not answer: %zu queries unanswered in %s s",
 			    v->label, j->lost[s], t);
@@ -87,7 +93,8 @@ void dnsjudge_servers(struct dnsjudge *j, struct findings *w)
 		snprintf(what, sizeof what, "%s lookup of NS failed",
 			 tname(q % 2));
 		if (x->outcome != DNS_ANSWER && x->outcome != DNS_NODATA)
-			findings_add(w, STATE_WARNING, what, x->name,
+			findings_add(w, STATE_WARNING, "ns_lookup_failed",
+				     &(struct about){.name = x->name}, what,
 				     "%s query for name server %s: %s at the "
 				     "system resolver; not asked over %s",
 				     tname(q % 2), x->name,
@@ -107,13 +114,17 @@ static void query(const struct dnsjudge *j, const char *name,
 	    range_state(&j->warn_ms, &j->crit_ms, x->elapsed_s * 1000);
 
 	if (x->outcome == DNS_TIMEOUT && cut_short(j, x->elapsed_s)) {
-		findings_add(w, STATE_UNKNOWN, "DNS cut short by -t", name,
+		findings_add(w, STATE_UNKNOWN, "dns_timeout",
+			     &(struct about){.name = name},
+			     "DNS cut short by -t",
 			     "%s query for %s at %s: no answer when -t ended "
 			     "the wait after %s s",
 			     tname(k), name, srv, secs(x->elapsed_s, t1));
 	} else if (x->outcome == DNS_NXDOMAIN && y->outcome == DNS_ANSWER) {
 		snprintf(what, sizeof what, "NXDOMAIN for %s only", tname(k));
-		findings_add(w, STATE_CRITICAL, what, name,
+		findings_add(w, STATE_CRITICAL,
+			     k ? "aaaa_nxdomain" : "a_nxdomain",
+			     &(struct about){.name = name}, what,
 			     "%s says %s does not exist when asked for "
 			     "%s, yet answers %s %s: inconsistent server",
 			     srv, name, tname(k), tname(!k),
@@ -122,13 +133,15 @@ static void query(const struct dnsjudge *j, const char *name,
 	} else if (!replied(x) && replied(y)) {
 		snprintf(what, sizeof what, "%s query unanswered", tname(k));
 		findings_add(
-		    w, STATE_CRITICAL, what, name,
+		    w, STATE_CRITICAL, k ? "aaaa_unanswered" : "a_unanswered",
+		    &(struct about){.name = name}, what,
 		    "%s query for %s unanswered after %s s at %s "
 		    "while %s answered in %s s: clients asking for %s wait",
 		    tname(k), name, secs(x->elapsed_s, t1), srv, tname(!k),
 		    secs(y->elapsed_s, t2), tname(k));
 	} else if (!replied(x) && k) {
-		findings_add(w, STATE_CRITICAL, "no DNS answer", name,
+		findings_add(w, STATE_CRITICAL, "dns_unanswered",
+			     &(struct about){.name = name}, "no DNS answer",
 			     "%s: A and AAAA queries "
 			     "unanswered after %s s at %s",
 			     name, secs(x->elapsed_s, t1), srv);
@@ -136,7 +149,8 @@ static void query(const struct dnsjudge *j, const char *name,
 		   (x->outcome == DNS_ERROR && replied(x))) {
 		snprintf(what, sizeof what, "%s %s", tname(k),
 			 dns_outcome_name(x->outcome));
-		findings_add(w, STATE_CRITICAL, what, name,
+		findings_add(w, STATE_CRITICAL, k ? "aaaa_error" : "a_error",
+			     &(struct about){.name = name}, what,
 			     "%s query for %s: %s%s%s from %s in %s s",
 			     tname(k), name, dns_outcome_name(x->outcome),
 			     x->detail[0] ? " " : "", x->detail, srv,
@@ -146,7 +160,8 @@ static void query(const struct dnsjudge *j, const char *name,
 		range_format(st == STATE_CRITICAL ? &j->crit_ms : &j->warn_ms,
 			     lim, sizeof lim);
 		snprintf(what, sizeof what, "slow %s answer", tname(k));
-		findings_add(w, st, what, name,
+		findings_add(w, st, "dns_slow", &(struct about){.name = name},
+			     what,
 			     "%s answer for %s took %.3g ms at %s (-%c %s)",
 			     tname(k), name, x->elapsed_s * 1000, srv,
 			     st == STATE_CRITICAL ? 'c' : 'w', lim);
@@ -160,7 +175,8 @@ void dnsjudge_name(const struct dnsjudge *j, const char *name,
 	char t[2][16], text[REPORT_ITEM_LEN];
 
 	if (!a && j->ns->zone[0])
-		findings_add(w, STATE_UNKNOWN, NULL, NULL,
+		findings_add(w, STATE_UNKNOWN, "outside_zone",
+			     &(struct about){.name = name}, NULL,
 			     "%s: not asked, outside zone %s", name,
 			     j->ns->zone);
 	for (size_t i = 0; a && i < n; i++) {
@@ -169,7 +185,8 @@ void dnsjudge_name(const struct dnsjudge *j, const char *name,
 			continue;
 		if (a[i].q[0].outcome == DNS_NXDOMAIN &&
 		    a[i].q[1].outcome == DNS_NXDOMAIN)
-			findings_add(w, STATE_CRITICAL, "NXDOMAIN", name,
+			findings_add(w, STATE_CRITICAL, "nxdomain",
+				     &(struct about){.name = name}, "NXDOMAIN",
 				     "NXDOMAIN: %s does not exist (%s)", name,
 				     srv);
 		for (int k = 0; k < 2; k++) {
@@ -183,18 +200,23 @@ void dnsjudge_name(const struct dnsjudge *j, const char *name,
 				       sizeof text))
 			findings_add(w,
 				     j->strict ? STATE_CRITICAL : STATE_WARNING,
+				     k ? "aaaa_disagree" : "a_disagree",
+				     &(struct about){.name = name},
 				     k ? "servers disagree on AAAA"
 				       : "servers disagree on A",
-				     name, "%s", text);
+				     "%s", text);
 	if (!has[0] && !has[1] && nodata[0] && nodata[1])
-		findings_add(w, STATE_CRITICAL, "no address", name,
+		findings_add(w, STATE_CRITICAL, "no_address",
+			     &(struct about){.name = name}, "no address",
 			     "%s has neither A nor AAAA records", name);
 	else if (!has[1] && nodata[1])
 		findings_add(w, j->require_aaaa ? STATE_CRITICAL : STATE_OK,
-			     "no AAAA", name, "%s has no AAAA record%s", name,
+			     "no_aaaa", &(struct about){.name = name},
+			     "no AAAA", "%s has no AAAA record%s", name,
 			     j->require_aaaa ? " (--require-aaaa)" : "");
 	if (a && n)
-		findings_add(w, STATE_OK, NULL, NULL,
+		findings_add(w, STATE_OK, "dns_time",
+			     &(struct about){.name = name}, NULL,
 			     "%s: A query %s s, AAAA query %s s (slowest of "
 			     "%zu server%s)",
 			     name, secs(dnsjudge_slowest(a, n, 0), t[0]),

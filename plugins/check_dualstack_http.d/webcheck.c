@@ -1,4 +1,4 @@
-#include "webcheck.h"
+#include "check_dualstack_http.d/webcheck.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,8 +9,8 @@
 
 #include "num.h"
 
-void webcheck_add(struct webcheck_verdict *v, enum state st, bool quiet,
-		  const char *fmt, ...)
+void webcheck_add(struct webcheck_verdict *v, enum state st, const char *code,
+		  bool quiet, const char *fmt, ...)
 {
 	char text[200];
 	va_list ap;
@@ -21,6 +21,7 @@ void webcheck_add(struct webcheck_verdict *v, enum state st, bool quiet,
 	va_end(ap);
 	if (!v->worst[0] || (st != v->st && state_worst(v->st, st) == st)) {
 		v->st = st;
+		v->code = code;
 		snprintf(v->worst, sizeof v->worst, "%s", text);
 	}
 	if (!quiet && n + 3 < sizeof v->all)
@@ -130,19 +131,21 @@ static void judge_status(const struct webcheck *w, const struct http_xfer *x,
 		for (size_t i = 0; i < w->expect.n; i++)
 			if (w->expect.v[i] == c)
 				return;
-		webcheck_add(v, STATE_CRITICAL, false,
+		webcheck_add(v, STATE_CRITICAL, "unexpected_status", false,
 			     "%s is not an expected status", phrase);
 	} else if (c >= 300 && c < 400) {
 		/* WEBCHECK_FOLLOW: the caller knows why it stopped here */
 		if (w->onredirect != STATE_OK &&
 		    w->onredirect != WEBCHECK_FOLLOW)
-			webcheck_add(v, (enum state)w->onredirect, false,
-				     "redirect to %.120s",
+			webcheck_add(v, (enum state)w->onredirect, "redirect",
+				     false, "redirect to %.120s",
 				     x->location[0] ? x->location : "nowhere");
 	} else if (c >= 400 && c < 500) {
-		webcheck_add(v, STATE_WARNING, true, "%s", phrase);
+		webcheck_add(v, STATE_WARNING, "http_status", true, "%s",
+			     phrase);
 	} else if (c < 200 || c >= 300) {
-		webcheck_add(v, STATE_CRITICAL, true, "%s", phrase);
+		webcheck_add(v, STATE_CRITICAL, "http_status", true, "%s",
+			     phrase);
 	}
 }
 
@@ -154,7 +157,7 @@ static void judge_body(const struct webcheck *w, const struct http_xfer *x,
 
 	for (size_t i = 0; i < w->nstrings; i++)
 		if (!http_body_has(x, w->strings[i]))
-			webcheck_add(v, STATE_CRITICAL, false,
+			webcheck_add(v, STATE_CRITICAL, "string_missing", false,
 				     "string \"%.80s\" not "
 				     "found%s",
 				     w->strings[i], part);
@@ -162,15 +165,15 @@ static void judge_body(const struct webcheck *w, const struct http_xfer *x,
 		bool match =
 		    regexec(&w->re, x->body ? x->body : "", 0, NULL, 0) == 0;
 		if (match == w->invert)
-			webcheck_add(v, STATE_CRITICAL, false,
-				     "pattern \"%.80s\" %s", w->re_text,
+			webcheck_add(v, STATE_CRITICAL, "pattern_mismatch",
+				     false, "pattern \"%.80s\" %s", w->re_text,
 				     match ? "found" : "not found");
 	}
 	if (w->size.hi >= 0)
 		snprintf(hi, sizeof hi, "%ld", w->size.hi);
 	if (w->size.set && (x->body_bytes < w->size.lo ||
 			    (w->size.hi >= 0 && x->body_bytes > w->size.hi)))
-		webcheck_add(v, STATE_WARNING, false,
+		webcheck_add(v, STATE_WARNING, "size_out_of_range", false,
 			     "page size %lld B, not in "
 			     "%ld:%s",
 			     x->body_bytes, w->size.lo, hi);
@@ -187,11 +190,11 @@ static void judge_cert(const struct webcheck *w, const struct http_xfer *x,
 			: days < w->cert_days.lo ? STATE_WARNING
 						 : STATE_OK;
 	if (days < 0)
-		webcheck_add(v, st, false, "certificate expired %ld days ago",
-			     -days);
+		webcheck_add(v, st, "cert_expired", false,
+			     "certificate expired %ld days ago", -days);
 	else if (st != STATE_OK)
-		webcheck_add(v, st, false, "certificate expires in %ld days",
-			     days);
+		webcheck_add(v, st, "cert_expiring", false,
+			     "certificate expires in %ld days", days);
 }
 
 void webcheck_judge(const struct webcheck *w, const struct http_xfer *x,
@@ -200,7 +203,8 @@ void webcheck_judge(const struct webcheck *w, const struct http_xfer *x,
 	if (x->fail != HTTP_FAIL_NONE) {
 		char what[200];
 		http_fail_text(x, what, sizeof what);
-		webcheck_add(v, STATE_CRITICAL, false, "%s", what);
+		webcheck_add(v, STATE_CRITICAL, "fetch_failed", false, "%s",
+			     what);
 	} else {
 		bool stopped = w->onredirect == WEBCHECK_FOLLOW &&
 			       x->status >= 300 && x->status < 400;
@@ -214,7 +218,7 @@ void webcheck_judge(const struct webcheck *w, const struct http_xfer *x,
 			range_format(ts == STATE_CRITICAL ? w->crit : w->warn,
 				     lim, sizeof lim);
 			webcheck_add(
-			    v, ts, false,
+			    v, ts, "slow_response", false,
 			    "response time %.3f s (%s "
 			    "threshold %s)",
 			    x->t_total,

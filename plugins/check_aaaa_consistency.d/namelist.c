@@ -1,4 +1,4 @@
-#include "namelist.h"
+#include "check_aaaa_consistency.d/namelist.h"
 
 #include <ctype.h>
 #include <errno.h>

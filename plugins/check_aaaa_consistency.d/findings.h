@@ -15,6 +15,9 @@
 
 struct finding {
 	enum state st;
+	const char *code; /* a static string */
+	int family;
+	char name[256], address[64];
 	char text[REPORT_ITEM_LEN];
 	char brief[REPORT_ITEM_LEN];
 };
@@ -24,12 +27,13 @@ struct findings {
 	size_t n, cap;
 };
 
-/* Adds one line. Its brief is "what (who)", "what", or, when what is NULL,
- * the text itself. Out of memory drops the line (never the state: the
- * caller's counts still carry it). */
-void findings_add(struct findings *f, enum state st, const char *what,
-		  const char *who, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* Adds one line with its code and subject (about may be NULL). Its brief
+ * is "what (name)", "what", or, when what is NULL, the text itself. Out of
+ * memory drops the line (never the state: the caller's counts still carry
+ * it). */
+void findings_add(struct findings *f, enum state st, const char *code,
+		  const struct about *about, const char *what, const char *fmt,
+		  ...) __attribute__((format(printf, 6, 7)));
 
 /* Hands every line to r, worst first, and sets r's summary: head, then ": "
  * and at most max_briefs briefs joined by "; " with "; and N more". */

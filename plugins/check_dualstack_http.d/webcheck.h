@@ -49,14 +49,16 @@ struct webcheck {
  * long-output line). */
 struct webcheck_verdict {
 	enum state st;
+	const char *code; /* the worst problem's code; NULL: none */
 	char worst[200];
 	char all[400];
 };
 
 /* Adds a problem; quiet ones count for the state and the first line but
  * are left out of all (the line already shows them, like a status). */
-void webcheck_add(struct webcheck_verdict *v, enum state st, bool quiet,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void webcheck_add(struct webcheck_verdict *v, enum state st, const char *code,
+		  bool quiet, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* OPT_CUSTOM parsers: -e "200,301" (or check_curl's "HTTP/1.1 200"),
  * -m "MIN[:MAX]" bytes, -C "WARN[,CRIT]" days (CRIT default 0). */

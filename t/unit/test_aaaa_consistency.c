@@ -1,7 +1,7 @@
 /* test_aaaa: check_aaaa_consistency's judge() on facts built by hand (no
- * network), plus common/dnsjudge on its own and the pure helpers of
- * common/probe, common/nsset and common/namelist. The plugin is included with
- * its main() renamed. */
+ * network), plus check_aaaa_consistency.d/dnsjudge on its own and the pure
+ * helpers of common/probe, check_aaaa_consistency.d/nsset and namelist. The
+ * plugin is included with its main() renamed. */
 #define main aaaa_main
 #include "../../plugins/check_aaaa_consistency.c"
 #undef main
@@ -9,6 +9,8 @@
 #include <errno.h>
 
 #include "tap.h"
+
+static char perfbuf[2048];
 
 static struct nsset NS;
 static struct name N[4];
@@ -141,7 +143,8 @@ static bool has_item(enum state st, const char *text)
 
 static bool perf_has(const char *item)
 {
-	return strstr(R.perf, item) != NULL;
+	return strstr(report_perf_text(&R, perfbuf, sizeof perfbuf), item) !=
+	       NULL;
 }
 
 static void test_healthy(void)
@@ -406,7 +409,8 @@ static void test_servers(void)
 	   "a 10 ms AAAA answer is within -w 100");
 }
 
-/* common/dnsjudge on its own, as a resolver check would use it. */
+/* check_aaaa_consistency.d/dnsjudge on its own, as a resolver check would use
+ * it. */
 static void test_dnsjudge(void)
 {
 	struct nsset ns = {0};

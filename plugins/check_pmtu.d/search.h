@@ -1,9 +1,7 @@
-/* pmtu: the path MTU search and its judgement, kept pure so that unit tests
- * can drive them with made-up probe results; plus the two TCP fetches of
- * the talk's diagnosis ("set the MSS to fit 1280: if the problem goes away
- * it was a PMTUD blackhole", CONTEXT.md section 2).
+/* search: check_pmtu's path MTU search, kept pure so that unit tests can
+ * drive it with made-up probe results.
  *
- * Search (one per family). Round 0 sends, at once: a small echo, 1024
+ * One search per family. Round 0 sends, at once: a small echo, 1024
  * bytes (the "Large ICMP" screening threshold), 1280 (the IPv6 minimum,
  * RFC 8200 section 5), --min-size for IPv4, and the largest size. Then:
  *  - a Packet Too Big / fragmentation needed announcing M: probe M next; if
@@ -25,17 +23,13 @@
  *    suppressed error must not be called a blackhole.
  * A Packet Too Big announcing less than 1280 (IPv6) or 68 (IPv4, RFC 791),
  * or not less than the probe it answers, is ignored as a hint (RFC 8201
- * section 4) and reported. */
-#ifndef V6OPS_PMTU_H
-#define V6OPS_PMTU_H
+ * section 4) and reported (see judge.h). */
+#ifndef CHECK_PMTU_SEARCH_H
+#define CHECK_PMTU_SEARCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
-
-#include "loop.h"
-#include "range.h"
-#include "status.h"
 
 #define PMTU_V6_MIN	 1280u
 #define PMTU_V4_MIN	 68u
@@ -109,91 +103,5 @@ bool pmtu_inflight(const struct pmtu_search *s);
 unsigned pmtu_lo(const struct pmtu_search *s);
 const struct pmtu_size *pmtu_hi(const struct pmtu_search *s);
 const struct pmtu_size *pmtu_find(const struct pmtu_search *s, unsigned size);
-
-/* The judgement of one family's search. */
-struct pmtu_item {
-	enum state state;
-	char text[PMTU_TEXT_LEN];
-};
-
-struct pmtu_verdict {
-	enum state state;
-	unsigned pmtu; /* the largest size that passed; 0: none */
-	struct pmtu_item items[PMTU_MAX_ITEMS]; /* items[0]: the verdict */
-	size_t nitems;
-};
-
-struct pmtu_judge_opts {
-	const char *host; /* the target in words ("2001:db8:c::80") */
-	const struct range *warn, *crit; /* on the path MTU; NULL: none */
-	enum state unreachable; /* nothing answers at all: default UNKNOWN */
-	bool incomplete;	/* the deadline stopped the search */
-	bool max_given; /* max came from --max-size, not the interface */
-};
-
-void pmtu_judge(const struct pmtu_search *s, const struct pmtu_judge_opts *o,
-		struct pmtu_verdict *v);
-
-/* The MTU of the interface the kernel would use toward dst, without the
- * path MTU it may have cached (0 when it cannot tell); ifname (IF_NAMESIZE)
- * gets its name. */
-unsigned pmtu_iface_mtu(const struct sockaddr_storage *dst, char *ifname);
-
-/* The path MTU the kernel has cached toward dst (a route exception learned
- * from a Packet Too Big), or 0 when it only knows the interface MTU. */
-unsigned pmtu_cached(const struct sockaddr_storage *dst);
-
-/* TCP mode: the bytes to send into buf: send with its escapes \r \n \t
- * \\ turned into bytes, or when send is NULL an HTTP/1.0 GET of uri with
- * the Host header hosthdr. Returns the length, 0 when it does not fit. */
-size_t pmtu_request(char *buf, size_t cap, const char *send, const char *uri,
-		    const char *hosthdr);
-
-/* TCP mode: one fetch of a large response. */
-enum pmtu_fetch_end {
-	FETCH_RUNNING = 0,
-	FETCH_EOF,	/* the server closed after sending: complete */
-	FETCH_STALLED,	/* connected, then no byte for stall_ms */
-	FETCH_NOCONN,	/* the connection failed: reason in why */
-	FETCH_DEADLINE, /* the run's deadline came first */
-};
-
-struct pmtu_fetch {
-	/* set by the caller */
-	struct sockaddr_storage dst;
-	int mss;	 /* TCP_MAXSEG before connect; 0: the kernel's */
-	const char *req; /* bytes to send once connected */
-	size_t reqlen;
-	long stall_ms;
-	/* results */
-	enum pmtu_fetch_end end;
-	size_t bytes;
-	double connect_s, total_s; /* from the start; total: last byte */
-	int adv_mss, pmtu;	   /* tcpi_advmss, tcpi_pmtu after connect */
-	char first_line[96];	   /* of the response */
-	char why[96];
-	/* private */
-	int fd;
-	size_t sent;
-	double start_s, last_s;
-	bool connected;
-	struct loop *loop;
-};
-
-/* Starts the fetch (non-blocking connect) on l. Returns 0, or -1 with
- * f->end set (e.g. FETCH_NOCONN when the socket cannot open). */
-int pmtu_fetch_start(struct pmtu_fetch *f, struct loop *l);
-/* For a loop timer: stall detection. */
-long pmtu_fetch_next_ms(void *f);
-void pmtu_fetch_fire(void *f);
-/* Ends a fetch that is still running (FETCH_DEADLINE) and closes it. */
-void pmtu_fetch_finish(struct pmtu_fetch *f);
-
-/* The talk's diagnosis from a fetch with the normal MSS and one clamped to
- * fit 1280. clamp_mss is the clamped fetch's MSS (1220 / 1240). */
-void pmtu_judge_tcp(int family, const char *host,
-		    const struct pmtu_fetch *normal,
-		    const struct pmtu_fetch *clamped, int clamp_mss,
-		    struct pmtu_verdict *v);
 
 #endif

@@ -1,4 +1,4 @@
-#include "nsset.h"
+#include "check_aaaa_consistency.d/nsset.h"
 
 #include <stdio.h>
 #include <stdlib.h>
