@@ -71,6 +71,7 @@ static const struct finding_doc findings[] = {
 	{ "gateway_link_down", "CRITICAL", "the default route's interface is down or has no carrier, or the next hop is dead" },
 	{ "route_not_forwarding", "CRITICAL", "the gateway resolves or answers, but no target beyond it answers: the stale-route case" },
 	{ "target_misrouted", "WARNING or CRITICAL", "a target does not leave through the default route: CRITICAL when a rule or route blackholes it, WARNING when a more specific route carries it" },
+	{ "target_slow", "WARNING or CRITICAL", "it forwards, but the best target round trip is outside -w / -c" },
 	{ "default_route_dead", "WARNING", "a further default route (not the one in use) whose gateway is dead" },
 	{ "default_route_no_gateway", "WARNING", "\"default dev X\" on a link that needs a gateway" },
 	{ "target_unanswered", "WARNING", "one target does not answer while others of its family do" },
@@ -121,14 +122,19 @@ static const struct plugin plugin = {
 	"Without -H only the gateways are probed (forwarding_untested). "
 	"Perfdata: rtt_gw_v4/v6 and rtt_target_v4/v6 in seconds, "
 	"default_routes_v4/v6.",
-    .usage = "[-H TARGET]... [-4|-6] [-p PORT] [--no-echo]",
+    .usage = "[-H TARGET]... [-4|-6] [-p PORT] [--no-echo] [-w RANGE] "
+	     "[-c RANGE]",
     .examples = "check_default_route_liveness -H 2001:db8::53 -H 192.0.2.53\n"
 		"  both families' default routes, proven with your resolvers\n"
 		"check_default_route_liveness -6 -H www.example.com -p 443\n"
 		"  IPv6 alone, by echo and a TCP connect to port 443\n",
-    .std = STD_HOST | STD_HOST_LIST | STD_FAMILY,
+    .std = STD_HOST | STD_HOST_LIST | STD_FAMILY | STD_THRESHOLDS,
     .host_help = "A target beyond the gateway (repeatable): an address, or "
 		 "a name whose A and AAAA are probed.",
+    .warn_help = "Range on the best target round trip per family, in "
+		 "seconds (e.g. 0.2): forwarding, but slowly (target_slow).",
+    .crit_help = "Range on the best target round trip per family, in "
+		 "seconds.",
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
     .findings = findings,
@@ -343,8 +349,10 @@ static void run(struct gw_facts *fx, const struct std_opts *std,
 	nl_close(n);
 }
 
-static void judge(const struct gw_facts *fx, struct report *r)
+static void judge(const struct gw_facts *fx, const struct std_opts *std,
+		  struct report *r)
 {
+	const struct verdict_opts vo = {.warn = &std->warn, .crit = &std->crit};
 	struct gw_verdict v[2];
 	const char *sfx[2] = {"v4", "v6"};
 	char l[32];
@@ -354,7 +362,7 @@ static void judge(const struct gw_facts *fx, struct report *r)
 		const struct gw_family *f = &fx->fam[k];
 		if (!f->checked)
 			continue;
-		verdict_family(f, r, &v[k]);
+		verdict_family(f, &vo, r, &v[k]);
 		if (f->unresolved[0])
 			report_add(r, STATE_UNKNOWN, "target_unresolved",
 				   &(struct about){.family = f->family},
@@ -363,7 +371,8 @@ static void judge(const struct gw_facts *fx, struct report *r)
 		snprintf(l, sizeof l, "rtt_gw_%s", sfx[k]);
 		report_perf(r, &PERF(l, v[k].rtt_gw_s, "s"));
 		snprintf(l, sizeof l, "rtt_target_%s", sfx[k]);
-		report_perf(r, &PERF(l, v[k].rtt_target_s, "s"));
+		report_perf(r, &(struct perf){l, v[k].rtt_target_s, "s",
+					      &std->warn, &std->crit, 0, NAN});
 		snprintf(l, sizeof l, "default_routes_%s", sfx[k]);
 		struct perf p = PERF(l, (double)f->ndefault, "");
 		p.min = 0;
@@ -406,6 +415,6 @@ int main(int argc, char **argv)
 	opt_parse(&plugin, &std, argc, argv);
 	run(&fx, &std, &echo);
 	report_init(&r, plugin.label);
-	judge(&fx, &r);
+	judge(&fx, &std, &r);
 	report_exit(&r);
 }

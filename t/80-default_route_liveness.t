@@ -67,6 +67,12 @@ $p = check(@targets, '-p', 80, '--no-echo');
 is($p->{rc}, 0, 'TCP alone (--no-echo -p 80): OK');
 like(output_of($p, 'forwarding_ok'), qr/forwards: 1 of 1 targets answer/, 'TCP alone: the target answers');
 
+$p = check(@targets, '-w', '0.000001', '-c', '5');
+is($p->{rc}, 1, '-w 1 us: WARNING');
+code_is($p, 'target_slow', 'WARNING', '-w 1 us');
+is($p->{perf}{rtt_target_v6}{warn}, '0.000001', '-w: in perfdata');
+is($p->{perf}{rtt_target_v4}{crit}, '5', '-c: in perfdata');
+
 $p = check();
 is($p->{rc}, 0, 'no target: OK');
 code_is($p, 'forwarding_untested', 'OK', 'no target');

@@ -208,8 +208,8 @@ static bool misrouted(const struct gw_family *f, const struct gw_target *t,
 	return true;
 }
 
-void verdict_family(const struct gw_family *f, struct report *r,
-		    struct gw_verdict *v)
+void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
+		    struct report *r, struct gw_verdict *v)
 {
 	const char *fn = fam_name(f->family);
 	char why[200], gw[80], res[400], txt[640], m[32];
@@ -353,6 +353,13 @@ void verdict_family(const struct gw_family *f, struct report *r,
 		return;
 	}
 	if (v->forwards) {
+		enum state slow =
+		    range_state(o->warn, o->crit, v->rtt_target_s);
+		if (slow != STATE_OK)
+			add(r, v, slow, "target_slow", &ua,
+			    "%s default route via %s forwards, slowly: the "
+			    "best target answers in %s",
+			    fn, gw, ms(v->rtt_target_s, m, sizeof m));
 		snprintf(v->brief, sizeof v->brief, "%s forwards via %s", fn,
 			 gw);
 		add(r, v, STATE_OK, "forwarding_ok", &ua,

@@ -31,7 +31,13 @@ enum gw_health {
 
 enum gw_health verdict_health(const struct gw_route *g, char *why, size_t len);
 
-void verdict_family(const struct gw_family *f, struct report *r,
-		    struct gw_verdict *v);
+/* -w/-c: ranges on the best target round trip in seconds; an unset range
+ * (set false) never alerts. Neither may be NULL. */
+struct verdict_opts {
+	const struct range *warn, *crit;
+};
+
+void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
+		    struct report *r, struct gw_verdict *v);
 
 #endif

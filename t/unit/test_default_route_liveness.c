@@ -352,12 +352,14 @@ static struct gw_target target(const char *addr, const struct gw_route *via,
 
 static struct report r;
 static struct gw_verdict vd;
+static struct range warn, crit;
 
 static void judge(struct gw_family *f)
 {
+	const struct verdict_opts vo = {.warn = &warn, .crit = &crit};
 	gather_mark_in_use(f);
 	report_init(&r, "DEFAULT_ROUTE");
-	verdict_family(f, &r, &vd);
+	verdict_family(f, &vo, &r, &vd);
 }
 
 static const char *text_of(const char *code)
@@ -379,6 +381,17 @@ static void test_verdicts(void)
 	ok(report_find(&r, "forwarding_ok"), "healthy: forwarding_ok");
 	ok(vd.forwards && fabs(vd.rtt_target_s - 0.0004) < 1e-9,
 	   "healthy: the target's round trip");
+
+	char err[100];
+	range_parse("0.0003", &warn, err, sizeof err);
+	judge(&f);
+	is_int(vd.state, STATE_WARNING, "0.4 ms with -w 0.0003: WARNING");
+	ok(strstr(text_of("target_slow"), "forwards, slowly") != NULL,
+	   "-w: target_slow");
+	range_parse("0.0005", &warn, err, sizeof err);
+	judge(&f);
+	is_int(vd.state, STATE_OK, "0.4 ms with -w 0.0005: OK");
+	warn = (struct range){0};
 
 	f.route[0] = route("fe80::1", 1024, NUD_FAILED, false);
 	f.target[0] = target("2001:db8:48::10", &f.route[0], false);
