@@ -148,12 +148,14 @@ enum gw_health verdict_health(const struct gw_route *g, char *why, size_t len)
 	return GW_SILENT;
 }
 
-/* Adds a finding and keeps the first of the worst as the headline. */
-static void add(struct report *r, struct gw_verdict *v, enum state st,
+/* Adds a finding and keeps the first of the worst as the headline.
+ * Returns true when it became the headline (the caller may then put a
+ * shorter form there: two families' headlines share the first line). */
+static bool add(struct report *r, struct gw_verdict *v, enum state st,
 		const char *code, const struct about *ab, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void add(struct report *r, struct gw_verdict *v, enum state st,
+static bool add(struct report *r, struct gw_verdict *v, enum state st,
 		const char *code, const struct about *ab, const char *fmt, ...)
 {
 	char text[REPORT_ITEM_LEN];
@@ -167,12 +169,15 @@ static void add(struct report *r, struct gw_verdict *v, enum state st,
 	    (st != v->state && state_worst(st, v->state) == st)) {
 		v->state = st;
 		snprintf(v->headline, sizeof v->headline, "%s", text);
+		return true;
 	}
+	return false;
 }
 
 /* Where a target goes instead of the default route, in ip's words. */
 static bool misrouted(const struct gw_family *f, const struct gw_target *t,
-		      char *buf, size_t len, bool *fatal)
+		      char *buf, size_t len, char *brief, size_t brief_len,
+		      bool *fatal)
 {
 	char rule[200] = "", route[200], how[480];
 
@@ -205,6 +210,14 @@ static bool misrouted(const struct gw_family *f, const struct gw_target *t,
 		snprintf(how, sizeof how, "the kernel routes it by %s", route);
 	snprintf(buf, len, "%s does not leave through the default route: %s",
 		 t->addr, how);
+	if (rule[0])
+		snprintf(brief, brief_len, "%s: policy rule %u sends it to %s",
+			 t->addr, t->rule.priority, route);
+	else
+		snprintf(brief, brief_len,
+			 "%s: routed by %s, not the default "
+			 "route",
+			 t->addr, route);
 	return true;
 }
 
@@ -212,7 +225,7 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 		    struct report *r, struct gw_verdict *v)
 {
 	const char *fn = fam_name(f->family);
-	char why[200], gw[80], res[400], txt[640], m[32];
+	char why[200], gw[80], res[400], txt[640], m[32], brief[400];
 	const struct gw_route *u = NULL;
 	struct about ab = {.family = f->family};
 	size_t via_default = 0, answered = 0;
@@ -238,9 +251,13 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 		if (f->ndefault == 0 && !t->lookup_ok && !t->have_walk &&
 		    !t->have_rule)
 			continue;
-		if (misrouted(f, t, txt, sizeof txt, &fatal)) {
-			add(r, v, fatal ? STATE_CRITICAL : STATE_WARNING,
-			    "target_misrouted", &at, "%s", txt);
+		if (misrouted(f, t, txt, sizeof txt, brief, sizeof brief,
+			      &fatal)) {
+			if (add(r, v, fatal ? STATE_CRITICAL : STATE_WARNING,
+				"target_misrouted", &at, "%s", txt))
+				snprintf(v->headline, sizeof v->headline,
+					 "%.*s", (int)sizeof v->headline - 1,
+					 brief);
 			continue;
 		}
 		if (t->nechoes == 0 && t->ntcp == 0)
@@ -370,14 +387,18 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 		return;
 	}
 	if (h == GW_ALIVE) {
-		add(r, v, STATE_CRITICAL, "route_not_forwarding", &ua,
-		    "default route via %s present and the gateway answers, "
-		    "but nothing is forwarded (%s)%s",
-		    gw, res,
-		    f->family == AF_INET6 && u->have_neigh &&
-			    !(u->neigh.flags & NTF_ROUTER)
-			? "; its neighbor entry lacks the router flag"
-			: "");
+		if (add(r, v, STATE_CRITICAL, "route_not_forwarding", &ua,
+			"default route via %s present and the gateway "
+			"answers, but nothing is forwarded (%s)%s",
+			gw, res,
+			f->family == AF_INET6 && u->have_neigh &&
+				!(u->neigh.flags & NTF_ROUTER)
+			    ? "; its neighbor entry lacks the router flag"
+			    : ""))
+			snprintf(v->headline, sizeof v->headline,
+				 "default route via %s present and the "
+				 "gateway answers, but nothing is forwarded",
+				 gw);
 		return;
 	}
 	add(r, v, STATE_CRITICAL, "route_not_forwarding", &ua,
