@@ -154,11 +154,22 @@ like($out, qr/^2001:db8:48::10 does not leave through the default route: policy 
 no_code($p, 'forwarding_ok', 'blackhole rule: nothing called forwarding');
 $lab->off('gw-rule-blackhole');
 
+# "default dev eth0": no gateway on a broadcast link; gw does no proxy ARP.
+my @gwhost = ('ip', '-4', 'route', 'replace', 'default');
+is($lab->run('gwhost', [@gwhost, 'dev', 'eth0'])->{rc}, 0, 'default dev eth0 set');
+$p = check(@targets);
+code_is($p, 'default_route_no_gateway', 'WARNING', 'default dev eth0');
+like(output_of($p, 'default_route_no_gateway'), qr/^IPv4 default route dev eth0 has no gateway: every destination must answer ARP itself$/m,
+    'default dev eth0: the words');
+code_is($p, 'route_not_forwarding', 'CRITICAL', 'default dev eth0: and nothing answers');
+is($lab->run('gwhost', [@gwhost, 'via', '198.51.100.241', 'dev', 'eth0'])->{rc}, 0, 'default via gw again');
+$lab->run('gwhost', ['ip', 'neigh', 'flush', 'dev', 'eth0']);
+
 # --- privileges --------------------------------------------------------------------
 
 ping_sockets(1);
 $p = check(@targets, { user => 'nobody' });
-is($p->{rc}, 0, 'unprivileged with ping sockets: OK');
+is($p->{rc}, 0, 'unprivileged with ping sockets: OK') or diag($p->{out});
 is(scalar(V6Lab::findings($p, 'forwarding_ok')), 2, 'unprivileged: both families forward');
 ping_sockets(0);
 $p = check(@targets, { user => 'nobody' });

@@ -122,9 +122,9 @@ enum gw_health verdict_health(const struct gw_route *g, char *why, size_t len)
 		if (g->link_flags & (IFF_POINTOPOINT | IFF_NOARP))
 			return GW_DIRECT;
 		snprintf(why, len,
-			 "it has no gateway: every destination must answer "
-			 "%s on %s itself",
-			 nd_name(g->r.family), ifn);
+			 "has no gateway: every destination must answer %s "
+			 "itself",
+			 nd_name(g->r.family));
 		return GW_NO_GATEWAY;
 	}
 	double rtt = best_rtt(g->echo, g->nechoes);
@@ -353,8 +353,7 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 		break;
 	case GW_NO_GATEWAY:
 		add(r, v, STATE_WARNING, "default_route_no_gateway", &ua,
-		    "%s default route %s %s", fn, u->ifname[0] ? "dev" : "",
-		    why);
+		    "%s default route dev %s %s", fn, u->ifname, why);
 		break;
 	default:
 		break;
@@ -399,6 +398,13 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 				 "default route via %s present and the "
 				 "gateway answers, but nothing is forwarded",
 				 gw);
+		return;
+	}
+	if (h == GW_NO_GATEWAY || h == GW_DIRECT) {
+		add(r, v, STATE_CRITICAL, "route_not_forwarding", &ua,
+		    "%s default route dev %s present, but nothing answers "
+		    "through it (%s)",
+		    fn, u->ifname, res);
 		return;
 	}
 	add(r, v, STATE_CRITICAL, "route_not_forwarding", &ua,
