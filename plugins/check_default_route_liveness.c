@@ -312,9 +312,9 @@ static void run(struct gw_facts *fx, const struct std_opts *std,
 
 	/* Every probe ends in time for the neighbor read and the verdict. */
 	long left = deadline_remaining_ms() - 300;
-	struct probe_opts po = {.timeout_ms = o.probe_timeout_ms < left
-						  ? o.probe_timeout_ms
-						  : (left > 50 ? left : 50)};
+	struct probe_opts po = {.timeout_ms = o.probe_timeout_ms};
+	if (po.timeout_ms > left)
+		po.timeout_ms = left > 50 ? left : 50;
 	struct probe_set *s = probe_new(&l, &po, err, sizeof err);
 	if (!s || probe_use_echo(s, echo, err, sizeof err))
 		report_die(plugin.label, STATE_UNKNOWN, "probe_error", "%s",
@@ -323,10 +323,8 @@ static void run(struct gw_facts *fx, const struct std_opts *std,
 		if (fx->fam[k].checked)
 			start_probes(&fx->fam[k], s, echo);
 	deadline_step("probing the gateways and targets");
-	if (!loop_run(&l, probe_idle, s, left > 0 ? left + 50 : 0)) {
-		probe_finish(s);
-		fx->cut_short = true;
-	}
+	if (!loop_run(&l, probe_idle, s, left > 0 ? left + 50 : 0))
+		probe_finish(s); /* what did not answer in time timed out */
 
 	/* The neighbor entries after the probes: a gateway that did not
 	 * answer has now been asked, so its entry says what it did. */

@@ -64,7 +64,6 @@ struct gw_family {
 
 struct gw_facts {
 	struct gw_family fam[2]; /* [0] IPv4, [1] IPv6 */
-	bool cut_short;		 /* the deadline ended the probes */
 };
 
 #endif
