@@ -79,6 +79,14 @@ code_is($p, 'forwarding_untested', 'OK', 'no target');
 like(output_of($p, 'forwarding_untested'), qr/forwarding not tested \(no target of this family\)/,
     'no target: says forwarding is untested');
 
+# gwhost's resolver (gwfar) answers nothing: the name is UNKNOWN, the
+# literal still judged.
+$p = check('-H', 'nowhere.lab.test', '-H', $T4);
+is($p->{rc}, 3, 'unresolvable name: UNKNOWN');
+code_is($p, 'target_unresolved', 'UNKNOWN', 'unresolvable name');
+like(output_of($p, 'target_unresolved'), qr/no IPv6 address for nowhere\.lab\.test \(AAAA /, 'unresolvable name: named');
+code_is($p, 'forwarding_ok', 'OK', 'unresolvable name: the literal target still forwards');
+
 # --- the gateway forwards nothing --------------------------------------------------
 
 $lab->on('gw-drop-forward');

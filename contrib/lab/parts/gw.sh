@@ -74,6 +74,10 @@ gw_start() {
 		route add default via 2001:db8:48::1
 		route add default via 203.0.113.249
 	EOF
+	# gwhost's resolver is gwfar, where nothing answers DNS: a name fails
+	# at once (port unreachable) and no query ever leaves the lab.
+	mkdir -p "/etc/netns/$(ns gwhost)"
+	printf 'nameserver %s\n' "$GW_TARGET6" >"/etc/netns/$(ns gwhost)/resolv.conf"
 	nsx gwfar setsid perl "$STATE/gw/listen.pl" "$STATE/gw/listen.pid" \
 		</dev/null >>"$STATE/gw/listen.log" 2>&1 &
 	wait_file "$STATE/gw/listen.pid" 3 || die "the gwfar listener did not start (see $STATE/gw/listen.log)"
