@@ -361,11 +361,6 @@ static void judge(const struct gw_facts *fx, const struct std_opts *std,
 		if (!f->checked)
 			continue;
 		verdict_family(f, &vo, r, &v[k]);
-		if (f->unresolved[0])
-			report_add(r, STATE_UNKNOWN, "target_unresolved",
-				   &(struct about){.family = f->family},
-				   "no %s address for %s",
-				   addr_family_name(f->family), f->unresolved);
 		snprintf(l, sizeof l, "rtt_gw_%s", sfx[k]);
 		report_perf(r, &PERF(l, v[k].rtt_gw_s, "s"));
 		snprintf(l, sizeof l, "rtt_target_%s", sfx[k]);

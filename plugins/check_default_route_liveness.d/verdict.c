@@ -236,6 +236,9 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 	if (f->echo_err[0])
 		add(r, v, STATE_UNKNOWN, "echo_unavailable", &ab, "%s: %s", fn,
 		    f->echo_err);
+	if (f->unresolved[0])
+		add(r, v, STATE_UNKNOWN, "target_unresolved", &ab,
+		    "no %s address for %s", fn, f->unresolved);
 	if (f->ndefault == 0)
 		add(r, v, STATE_CRITICAL, "default_route_missing", &ab,
 		    "%s default route missing", fn);
