@@ -376,16 +376,45 @@ static int data_cb(const struct nlmsghdr *h, void *data)
 	return MNL_CB_OK;
 }
 
+/* The length of the run of whole messages at the start of buf. libmnl
+ * trusts nlmsg_len too far for hostile input: mnl_nlmsg_ok() compares it as
+ * an int, so a length above INT_MAX passes and the walk leaves the buffer;
+ * and its attribute walk ends at the aligned tail of a message, so an
+ * unaligned last message lets an attribute run past the buffer. Every
+ * length is checked here first, in size_t, padding included (the kernel
+ * always pads). */
+static size_t whole_messages(const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		memcpy(&h, buf + off, sizeof h);
+		/* Not NLMSG_ALIGN(): its mask is an unsigned int, and
+		 * 0xfffffffd aligns to 0 in size_t (found by fuzzing). */
+		if (h.nlmsg_len < sizeof h || h.nlmsg_len > len - off)
+			break;
+		size_t step = ((size_t)h.nlmsg_len + 3) & ~(size_t)3;
+		if (step > len - off)
+			break;
+		off += step;
+	}
+	return off;
+}
+
 enum nl_parse_result nl_parse(struct nl_view *v, const void *buf, size_t len,
 			      uint32_t seq, uint32_t portid, int *kernel_errno)
 {
+	size_t whole = whole_messages(buf, len);
+
 	*kernel_errno = 0;
-	if (len > (size_t)NL_BUF_LEN * 16 || !mnl_nlmsg_ok(buf, (int)len)) {
-		v->malformed++;
+	if (whole < len)
+		v->malformed++; /* the rest is cut short or lies about its size
+				 */
+	if (whole == 0)
 		return NL_ERROR;
-	}
 	errno = 0;
-	int rc = mnl_cb_run(buf, len, seq, portid, data_cb, v);
+	int rc = mnl_cb_run(buf, whole, seq, portid, data_cb, v);
 	if (rc == MNL_CB_ERROR) {
 		*kernel_errno = errno;
 		return NL_ERROR;

@@ -264,6 +264,15 @@ static void test_hostile(void)
 	is_int(feed(&v, "hostile-nlmsglen.hex", &kerr), NL_ERROR,
 	       "message longer than the buffer: refused");
 	memset(&v, 0, sizeof v);
+	feed(&v, "hostile-nlmsglen-huge.hex", &kerr);
+	ok(v.malformed == 1 && v.nroute == 1,
+	   "a length above INT_MAX: the message before it parsed, the rest "
+	   "refused");
+	memset(&v, 0, sizeof v);
+	feed(&v, "hostile-align-wrap.hex", &kerr);
+	ok(v.malformed >= 1,
+	   "a length that aligns to 0: refused, the walk ends");
+	memset(&v, 0, sizeof v);
 	feed(&v, "hostile-dstlen.hex", &kerr);
 	ok(v.malformed >= 1, "IPv4 prefix length 200: malformed");
 	unsigned char junk[8] = {1, 2, 3};
