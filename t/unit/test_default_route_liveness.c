@@ -273,6 +273,10 @@ static void test_hostile(void)
 	ok(v.malformed >= 1,
 	   "a length that aligns to 0: refused, the walk ends");
 	memset(&v, 0, sizeof v);
+	is_int(feed(&v, "hostile-unaligned-tail.hex", &kerr), NL_ERROR,
+	       "an unpadded last message: refused before its attributes");
+	is_int(v.nrule, 0, "an unpadded last message: no rule read");
+	memset(&v, 0, sizeof v);
 	feed(&v, "hostile-dstlen.hex", &kerr);
 	ok(v.malformed >= 1, "IPv4 prefix length 200: malformed");
 	unsigned char junk[8] = {1, 2, 3};
