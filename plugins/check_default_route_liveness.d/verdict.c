@@ -221,29 +221,23 @@ static bool misrouted(const struct gw_family *f, const struct gw_target *t,
 	return true;
 }
 
-void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
-		    struct report *r, struct gw_verdict *v)
+/* One family being judged. */
+struct judging {
+	const struct gw_family *f;
+	const struct verdict_opts *o;
+	struct report *r;
+	struct gw_verdict *v;
+	const char *fn;	    /* "IPv6" */
+	size_t via_default; /* targets probed through a default route */
+	size_t answered;    /* ... of which answered */
+};
+
+/* Where each target goes, and whether it answered. */
+static void judge_targets(struct judging *j)
 {
-	const char *fn = fam_name(f->family);
-	char why[200], gw[80], res[400], txt[640], m[32], brief[400];
-	const struct gw_route *u = NULL;
-	struct about ab = {.family = f->family};
-	size_t via_default = 0, answered = 0;
+	const struct gw_family *f = j->f;
+	char txt[640], brief[400];
 
-	memset(v, 0, sizeof *v);
-	v->state = STATE_OK;
-	v->rtt_gw_s = v->rtt_target_s = NAN;
-	if (f->echo_err[0])
-		add(r, v, STATE_UNKNOWN, "echo_unavailable", &ab, "%s: %s", fn,
-		    f->echo_err);
-	if (f->unresolved[0])
-		add(r, v, STATE_UNKNOWN, "target_unresolved", &ab,
-		    "no %s address for %s", fn, f->unresolved);
-	if (f->ndefault == 0)
-		add(r, v, STATE_CRITICAL, "default_route_missing", &ab,
-		    "%s default route missing", fn);
-
-	/* Targets: where each goes, and whether it answered. */
 	for (size_t i = 0; i < f->ntarget; i++) {
 		const struct gw_target *t = &f->target[i];
 		struct about at = {
@@ -256,86 +250,110 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 			continue;
 		if (misrouted(f, t, txt, sizeof txt, brief, sizeof brief,
 			      &fatal)) {
-			if (add(r, v, fatal ? STATE_CRITICAL : STATE_WARNING,
+			if (add(j->r, j->v,
+				fatal ? STATE_CRITICAL : STATE_WARNING,
 				"target_misrouted", &at, "%s", txt))
-				snprintf(v->headline, sizeof v->headline,
-					 "%.*s", (int)sizeof v->headline - 1,
+				snprintf(j->v->headline, sizeof j->v->headline,
+					 "%.*s", (int)sizeof j->v->headline - 1,
 					 brief);
 			continue;
 		}
 		if (t->nechoes == 0 && t->ntcp == 0)
 			continue; /* nothing could be sent: echo_unavailable */
-		via_default++;
+		j->via_default++;
 		if (target_answered(t, &rtt)) {
-			answered++;
-			if (isnan(v->rtt_target_s) || rtt < v->rtt_target_s)
-				v->rtt_target_s = rtt;
+			j->answered++;
+			if (isnan(j->v->rtt_target_s) ||
+			    rtt < j->v->rtt_target_s)
+				j->v->rtt_target_s = rtt;
 		}
 	}
-	v->forwards = answered > 0;
+	j->v->forwards = j->answered > 0;
+}
 
-	for (size_t i = 0; i < f->nroute; i++)
-		if (f->route[i].in_use && !u)
-			u = &f->route[i];
+/* The default routes not in use: dead ones are a warning. */
+static void judge_standby(struct judging *j, const struct gw_route *u)
+{
+	const struct gw_family *f = j->f;
+	char why[200], gw[INET6_ADDRSTRLEN], rt[200];
+
 	for (size_t i = 0; i < f->nroute; i++) {
 		const struct gw_route *g = &f->route[i];
 		enum gw_health h = verdict_health(g, why, sizeof why);
-		char rt[200];
 		struct about ga = {.family = f->family, .iface = g->ifname};
-		nl_route_format(&g->r, g->ifname, rt, sizeof rt);
-		if (g->r.gw.family) {
-			nl_ip_format(&g->r.gw, gw, sizeof gw);
-			ga.router = gw;
-		}
+		if (g->r.gw.family)
+			ga.router = nl_ip_format(&g->r.gw, gw, sizeof gw);
 		double rtt = best_rtt(g->echo, g->nechoes);
 		if (g->in_use && !isnan(rtt))
-			v->rtt_gw_s = rtt;
+			j->v->rtt_gw_s = rtt;
 		if (g == u)
 			continue;
-		bool bad = h != GW_ALIVE && h != GW_RESOLVES && h != GW_DIRECT;
-		if (bad)
-			add(r, v, STATE_WARNING, "default_route_dead", &ga,
-			    "%s %s is dead: %s%s", fn, rt,
-			    g->r.gw.family && h != GW_NO_GATEWAY &&
-				    h != GW_LINK_DOWN
-				? "the gateway "
-				: "",
-			    why);
-		else
-			report_add(r, STATE_OK, "default_route_standby", &ga,
-				   "%s %s (not in use): the gateway %s", fn, rt,
-				   why);
+		nl_route_format(&g->r, g->ifname, rt, sizeof rt);
+		if (h == GW_ALIVE || h == GW_RESOLVES || h == GW_DIRECT) {
+			report_add(j->r, STATE_OK, "default_route_standby", &ga,
+				   "%s %s (not in use): the gateway %s", j->fn,
+				   rt, why);
+			continue;
+		}
+		bool about_gw =
+		    g->r.gw.family && h != GW_NO_GATEWAY && h != GW_LINK_DOWN;
+		add(j->r, j->v, STATE_WARNING, "default_route_dead", &ga,
+		    "%s %s is dead: %s%s", j->fn, rt,
+		    about_gw ? "the gateway " : "", why);
 	}
-	if (!u)
-		return;
+}
 
+/* Targets through the default route that did not answer while others
+ * did; returns the words of the first failure (what came back). */
+static void judge_unanswered(struct judging *j, char *first, size_t len)
+{
+	char res[400];
+
+	first[0] = '\0';
+	for (size_t i = 0; i < j->f->ntarget; i++) {
+		const struct gw_target *t = &j->f->target[i];
+		double rtt;
+		if (!gather_route_of(j->f, t) || (!t->nechoes && !t->ntcp) ||
+		    target_answered(t, &rtt))
+			continue;
+		target_result(t, res, sizeof res);
+		if (!first[0])
+			snprintf(first, len, "%s", res);
+		if (j->answered)
+			add(j->r, j->v, STATE_WARNING, "target_unanswered",
+			    &(struct about){.family = j->f->family,
+					    .address = t->addr,
+					    .name = t->name},
+			    "%s does not answer while other %s targets do: %s",
+			    t->addr, j->fn, res);
+	}
+}
+
+/* Why forwarding is untested, when no probed target used the route. */
+static const char *untested_why(const struct gw_family *f)
+{
+	if (!f->ntarget)
+		return "no target of this family";
+	if (f->echo_err[0])
+		return "no probe could be sent";
+	return "no target leaves through it";
+}
+
+/* The default route in use: the gateway, then forwarding. */
+static void judge_in_use(struct judging *j, const struct gw_route *u)
+{
+	const struct gw_family *f = j->f;
+	struct gw_verdict *v = j->v;
+	struct report *r = j->r;
+	const char *fn = j->fn;
+	char why[200], gw[80], res[400], m[32], router[INET6_ADDRSTRLEN];
 	enum gw_health h = verdict_health(u, why, sizeof why);
 	struct about ua = {.family = f->family, .iface = u->ifname};
-	if (u->r.gw.family) {
-		nl_ip_format(&u->r.gw, gw, sizeof gw);
-		ua.router = gw;
-	}
+
+	if (u->r.gw.family)
+		ua.router = nl_ip_format(&u->r.gw, router, sizeof router);
 	gw_text(u, gw, sizeof gw);
-	/* The first target that leaves through the default route and failed:
-	 * its words say what came back (nothing, or an ICMP error). */
-	res[0] = '\0';
-	for (size_t i = 0; i < f->ntarget; i++) {
-		const struct gw_target *t = &f->target[i];
-		double rtt;
-		if (gather_route_of(f, t) && (t->nechoes || t->ntcp) &&
-		    !target_answered(t, &rtt)) {
-			if (!res[0])
-				target_result(t, res, sizeof res);
-			if (answered)
-				add(r, v, STATE_WARNING, "target_unanswered",
-				    &(struct about){.family = f->family,
-						    .address = t->addr,
-						    .name = t->name},
-				    "%s does not answer while other %s targets "
-				    "do: %s",
-				    t->addr, fn, res);
-		}
-	}
+	judge_unanswered(j, res, sizeof res);
 	switch (h) {
 	case GW_NOT_UNICAST:
 		add(r, v, STATE_CRITICAL, "default_route_missing", &ua,
@@ -361,19 +379,16 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 	default:
 		break;
 	}
-	if (via_default == 0) {
+	if (j->via_default == 0) {
 		add(r, v, STATE_OK, "forwarding_untested", &ua,
 		    "%s default route via %s: gateway %s; forwarding not "
 		    "tested (%s)",
-		    fn, gw, why,
-		    !f->ntarget	     ? "no target of this family"
-		    : f->echo_err[0] ? "no probe could be sent"
-				     : "no target leaves through it");
+		    fn, gw, why, untested_why(f));
 		return;
 	}
 	if (v->forwards) {
 		enum state slow =
-		    range_state(o->warn, o->crit, v->rtt_target_s);
+		    range_state(j->o->warn, j->o->crit, v->rtt_target_s);
 		if (slow != STATE_OK)
 			add(r, v, slow, "target_slow", &ua,
 			    "%s default route via %s forwards, slowly: the "
@@ -384,17 +399,18 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 		add(r, v, STATE_OK, "forwarding_ok", &ua,
 		    "%s default route via %s forwards: %zu of %zu targets "
 		    "answer (best %s); gateway %s",
-		    fn, gw, answered, via_default,
+		    fn, gw, j->answered, j->via_default,
 		    ms(v->rtt_target_s, m, sizeof m), why);
 		return;
 	}
 	if (h == GW_ALIVE) {
+		bool no_router_flag = f->family == AF_INET6 && u->have_neigh &&
+				      !(u->neigh.flags & NTF_ROUTER);
 		if (add(r, v, STATE_CRITICAL, "route_not_forwarding", &ua,
 			"default route via %s present and the gateway "
 			"answers, but nothing is forwarded (%s)%s",
 			gw, res,
-			f->family == AF_INET6 && u->have_neigh &&
-				!(u->neigh.flags & NTF_ROUTER)
+			no_router_flag
 			    ? "; its neighbor entry lacks the router flag"
 			    : ""))
 			snprintf(v->headline, sizeof v->headline,
@@ -414,4 +430,33 @@ void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
 	    "default route via %s present, the gateway %s, and nothing is "
 	    "forwarded (%s)",
 	    gw, why, res);
+}
+
+void verdict_family(const struct gw_family *f, const struct verdict_opts *o,
+		    struct report *r, struct gw_verdict *v)
+{
+	struct judging j = {
+	    .f = f, .o = o, .r = r, .v = v, .fn = fam_name(f->family)};
+	struct about ab = {.family = f->family};
+	const struct gw_route *u = NULL;
+
+	memset(v, 0, sizeof *v);
+	v->state = STATE_OK;
+	v->rtt_gw_s = v->rtt_target_s = NAN;
+	if (f->echo_err[0])
+		add(r, v, STATE_UNKNOWN, "echo_unavailable", &ab, "%s: %s",
+		    j.fn, f->echo_err);
+	if (f->unresolved[0])
+		add(r, v, STATE_UNKNOWN, "target_unresolved", &ab,
+		    "no %s address for %s", j.fn, f->unresolved);
+	if (f->ndefault == 0)
+		add(r, v, STATE_CRITICAL, "default_route_missing", &ab,
+		    "%s default route missing", j.fn);
+	judge_targets(&j);
+	for (size_t i = 0; i < f->nroute && !u; i++)
+		if (f->route[i].in_use)
+			u = &f->route[i];
+	judge_standby(&j, u);
+	if (u)
+		judge_in_use(&j, u);
 }

@@ -406,6 +406,18 @@ static void test_verdicts(void)
 	is_int(vd.state, STATE_OK, "0.4 ms with -w 0.0005: OK");
 	warn = (struct range){0};
 
+	/* Two targets, one silent: forwarding works, the silent one named
+	 * with its own probe's words. */
+	f.target[1] = target("2001:db8:48::11", &f.route[0], false);
+	f.ntarget = 2;
+	judge(&f);
+	is_int(vd.state, STATE_WARNING, "one of two targets silent: WARNING");
+	is_str(text_of("target_unanswered"),
+	       "2001:db8:48::11 does not answer while other IPv6 targets do: "
+	       "2001:db8:48::11 no answer on ICMP echo in 2 s",
+	       "one of two targets silent: named with its own result");
+	f.ntarget = 1;
+
 	f.route[0] = route("fe80::1", 1024, NUD_FAILED, false);
 	f.target[0] = target("2001:db8:48::10", &f.route[0], false);
 	judge(&f);
