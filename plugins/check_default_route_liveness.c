@@ -216,8 +216,30 @@ static void nl_or_die(int rc, const char *err)
 			   err);
 }
 
-/* Routes, rules and links of one family; each target's route. */
-static void read_tables(struct nl *n, struct gw_family *f, struct nl_view *v)
+/* The default routes of one family and their links, before the probes. */
+static void read_defaults(struct nl *n, struct gw_family *f, struct nl_view *v)
+{
+	char err[200];
+
+	memset(v, 0, sizeof *v);
+	deadline_step("reading the %s routes", addr_family_name(f->family));
+	nl_or_die(nl_dump(n, RTM_GETROUTE, f->family, v, err, sizeof err), err);
+	for (size_t i = 0; i < v->nroute && v->nlink_keep < NL_MAX_KEEP; i++)
+		if (v->route[i].oif)
+			v->link_keep[v->nlink_keep++] = v->route[i].oif;
+	if (v->nlink_keep)
+		nl_or_die(
+		    nl_dump(n, RTM_GETLINK, AF_UNSPEC, v, err, sizeof err),
+		    err);
+	gather_defaults(v, f);
+}
+
+/* After the probes: the kernel's route for each target, the rule that
+ * chose it, and the gateways' neighbor entries. After, because IPv6 picks
+ * among default routes by their gateways' reachability (RFC 4861 6.3.6):
+ * the probes just refreshed it, so this is the route they took. And a
+ * gateway that did not answer has now been asked, so its entry says so. */
+static void read_outcome(struct nl *n, struct gw_family *f, struct nl_view *v)
 {
 	char err[200];
 
@@ -225,18 +247,15 @@ static void read_tables(struct nl *n, struct gw_family *f, struct nl_view *v)
 	for (size_t i = 0; i < f->ntarget && i < NL_MAX_KEEP; i++)
 		nl_ip_from_sockaddr(&v->route_keep[v->nroute_keep++],
 				    &f->target[i].sa);
-	deadline_step("reading the %s routes and rules",
+	for (size_t i = 0; i < f->nroute && i < NL_MAX_KEEP; i++)
+		if (f->route[i].r.gw.family)
+			v->neigh_keep[v->nneigh_keep++] = f->route[i].r.gw;
+	deadline_step("reading the %s rules and neighbor entries",
 		      addr_family_name(f->family));
 	nl_or_die(nl_dump(n, RTM_GETROUTE, f->family, v, err, sizeof err), err);
 	nl_or_die(nl_dump(n, RTM_GETRULE, f->family, v, err, sizeof err), err);
-	for (size_t i = 0; i < v->nroute && v->nlink_keep < NL_MAX_KEEP; i++)
-		if (v->route[i].dst_len == 0 && v->route[i].oif)
-			v->link_keep[v->nlink_keep++] = v->route[i].oif;
-	if (v->nlink_keep)
-		nl_or_die(
-		    nl_dump(n, RTM_GETLINK, AF_UNSPEC, v, err, sizeof err),
-		    err);
-	gather_defaults(v, f);
+	nl_or_die(nl_dump(n, RTM_GETNEIGH, f->family, v, err, sizeof err), err);
+	gather_neighbors(v, f);
 	for (size_t i = 0; i < f->ntarget; i++) {
 		struct gw_target *t = &f->target[i];
 		deadline_step("asking the kernel for the route to %s", t->addr);
@@ -308,7 +327,7 @@ static void run(struct gw_facts *fx, const struct std_opts *std,
 	nl_or_die(n ? 0 : -1, err);
 	for (int k = 0; k < 2; k++)
 		if (fx->fam[k].checked)
-			read_tables(n, &fx->fam[k], &v);
+			read_defaults(n, &fx->fam[k], &v);
 
 	/* Every probe ends in time for the neighbor read and the verdict. */
 	long left = deadline_remaining_ms() - 300;
@@ -326,24 +345,9 @@ static void run(struct gw_facts *fx, const struct std_opts *std,
 	if (!loop_run(&l, probe_idle, s, left > 0 ? left + 50 : 0))
 		probe_finish(s); /* what did not answer in time timed out */
 
-	/* The neighbor entries after the probes: a gateway that did not
-	 * answer has now been asked, so its entry says what it did. */
-	for (int k = 0; k < 2; k++) {
-		struct gw_family *f = &fx->fam[k];
-		if (!f->checked)
-			continue;
-		memset(&v, 0, sizeof v);
-		for (size_t i = 0; i < f->nroute && i < NL_MAX_KEEP; i++)
-			if (f->route[i].r.gw.family)
-				v.neigh_keep[v.nneigh_keep++] =
-				    f->route[i].r.gw;
-		deadline_step("reading the %s neighbor entries",
-			      addr_family_name(f->family));
-		nl_or_die(
-		    nl_dump(n, RTM_GETNEIGH, f->family, &v, err, sizeof err),
-		    err);
-		gather_neighbors(&v, f);
-	}
+	for (int k = 0; k < 2; k++)
+		if (fx->fam[k].checked)
+			read_outcome(n, &fx->fam[k], &v);
 	nl_close(n);
 }
 

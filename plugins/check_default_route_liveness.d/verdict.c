@@ -143,8 +143,11 @@ enum gw_health verdict_health(const struct gw_route *g, char *why, size_t len)
 			 nd_name(g->r.family), nl_nud_name(g->neigh.state));
 		return GW_UNRESOLVED;
 	}
+	/* Our echoes made the kernel resolve it; an entry that is gone was
+	 * dropped as FAILED (or never made: a full neighbor table). */
 	snprintf(why, len,
-		 "answers nothing (no neighbor entry, no echo reply)");
+		 "does not answer %s (no neighbor entry after the probes)",
+		 nd_name(g->r.family));
 	return GW_SILENT;
 }
 

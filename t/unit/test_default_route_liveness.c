@@ -427,6 +427,14 @@ static void test_verdicts(void)
 	       "discovery (neighbor FAILED)",
 	       "gateway FAILED: the issue's words");
 
+	f.route[0] = route("fe80::1", 1024, 0, false);
+	f.target[0] = target("2001:db8:48::10", &f.route[0], false);
+	judge(&f);
+	is_str(text_of("gateway_unresolved"),
+	       "default gateway fe80::1 on eth0 does not answer neighbor "
+	       "discovery (no neighbor entry after the probes)",
+	       "no entry left: still the neighbor discovery words");
+
 	f.route[0] = route("fe80::1", 1024, NUD_REACHABLE, true);
 	f.target[0] = target("2001:db8:48::10", &f.route[0], false);
 	judge(&f);

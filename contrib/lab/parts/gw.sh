@@ -19,7 +19,8 @@ gw-no-forwarding|gw|forwarding switched off on gw (sysctl, both families)
 gw-silent-nd|gw|gw sends and answers no ARP and no neighbor discovery on lan; gwhost's entries go INCOMPLETE, then FAILED
 gw-dead-second|gw|gwhost gets a second default route per family (metric 2048 / 200, after the real one) via a gateway that does not exist (fe80::99, 198.51.100.246)
 gw-v6-default-lost|gw|gwhost's IPv6 default route is deleted; IPv4 stays
-gw-rule-blackhole|gw|a policy rule (pref 100) sends gwfar's addresses to table 100, which holds a blackhole default route"
+gw-rule-blackhole|gw|a policy rule (pref 100) sends gwfar's addresses to table 100, which holds a blackhole default route
+gw-link-down|gw|gw's lan interface goes down: gwhost's eth0 loses its carrier, its routes stay (linkdown)"
 
 GW_TARGET6=2001:db8:48::10
 GW_TARGET4=203.0.113.250
@@ -60,6 +61,9 @@ gw_start() {
 		addr add 2001:db8:48::1/64 dev far nodad
 		addr add 203.0.113.249/29 dev far
 	EOF
+	# gw-link-down takes lan down and up again: its global addresses
+	# stay (fe80::1 is added back by the fault).
+	nsx gw sysctl -q -w net.ipv6.conf.lan.keep_addr_on_down=1 >/dev/null
 	ip -n "$(ns gwhost)" -batch - <<-EOF
 		link set eth0 up
 		addr add 2001:db8:47::10/64 dev eth0 nodad
@@ -164,4 +168,17 @@ fault_gw_rule_blackhole() {
 		ip -n "$(ns gwhost)" -$f route add blackhole default table 100
 		ip -n "$(ns gwhost)" -$f rule add pref 100 to "$addr" lookup 100
 	done
+}
+
+fault_gw_link_down() {
+	if [ "$1" = on ]; then
+		ip -n "$(ns gw)" link set lan down
+		return
+	fi
+	ip -n "$(ns gw)" link set lan up
+	# keep_addr_on_down keeps global addresses, not link-local ones.
+	ip -n "$(ns gw)" addr replace fe80::1/64 dev lan nodad
+	# A resolution begun while the carrier was gone ends FAILED seconds
+	# later: start the next scenario afresh.
+	ip -n "$(ns gwhost)" neigh flush dev eth0 2>/dev/null || true
 }
