@@ -2,12 +2,12 @@
  * forwards (CONTEXT.md section 5: on older CentOS a default route stayed in
  * the routing and forwarding tables while packets stopped going to it;
  * netstat, ip route and SNMP route checks all saw a perfect route).
- * Per family it reads the default routes, the gateway's neighbor entry
- * (RFC 4861 section 7.3 states; ARP for IPv4) and the interface through
- * rtnetlink (common/nl), asks the kernel how each target would be routed
- * (RTM_GETROUTE; the policy rules replayed to name the rule that chose),
- * then probes the gateways and the targets beyond them at once: ICMP echo
- * (RFC 792, RFC 4443) and TCP connects to -p ports.
+ * Per family it reads the default routes and their interfaces through
+ * rtnetlink (common/nl), probes the gateways and the targets beyond them
+ * at once (ICMP echo, RFC 792 / RFC 4443; TCP connects to -p ports), then
+ * reads the gateways' neighbor entries (RFC 4861 section 7.3 states; ARP
+ * for IPv4) and asks the kernel which route carries each target
+ * (RTM_GETROUTE; the policy rules replayed to name the rule that chose).
  * Privileges: unprivileged datagram ping sockets where
  * net.ipv4.ping_group_range allows, else raw sockets (cap_net_raw) opened
  * first in main(); every capability is dropped before options are read.
@@ -110,8 +110,9 @@ static const struct plugin plugin = {
 	"interface state, read through rtnetlink. Then, all at once, ICMP "
 	"echoes to each gateway and to each target (-H: something beyond "
 	"the gateway, such as your resolver), and TCP connects to -p ports. "
-	"Before probing, the kernel is asked how it would route each "
-	"target: a target that leaves through a more specific route, or "
+	"After probing, the kernel is asked how it routes each target "
+	"(and the gateways' neighbor entries are read): a target that "
+	"leaves through a more specific route, or "
 	"that a policy rule sends to a blackhole, is named with that rule "
 	"and route, and proves nothing about the default route.\n\n"
 	"Reading the verdict: \"does not answer neighbor discovery\" (ARP "
