@@ -1,12 +1,12 @@
 /* check_default_route_liveness: the default route is in the table AND it
- * forwards (CONTEXT.md section 5: on older CentOS a default route stayed in
- * the routing and forwarding tables while packets stopped going to it;
- * netstat, ip route and SNMP route checks all saw a perfect route).
- * Per family it reads the default routes and their interfaces through
- * rtnetlink (common/nl), probes the gateways and the targets beyond them
- * at once (ICMP echo, RFC 792 / RFC 4443; TCP connects to -p ports), then
- * reads the gateways' neighbor entries (RFC 4861 section 7.3 states; ARP
- * for IPv4) and asks the kernel which route carries each target
+ * forwards (README, The failures: A default route that does not forward; on
+ * older CentOS a default route stayed in the routing and forwarding tables
+ * while packets stopped going to it; netstat, ip route and SNMP route checks
+ * all saw a perfect route). Per family it reads the default routes and their
+ * interfaces through rtnetlink (common/nl), probes the gateways and the targets
+ * beyond them at once (ICMP echo, RFC 792 / RFC 4443; TCP connects to -p
+ * ports), then reads the gateways' neighbor entries (RFC 4861 section 7.3
+ * states; ARP for IPv4) and asks the kernel which route carries each target
  * (RTM_GETROUTE; the policy rules replayed to name the rule that chose).
  * Privileges: unprivileged datagram ping sockets where
  * net.ipv4.ping_group_range allows, else raw sockets (cap_net_raw) opened

@@ -1,19 +1,18 @@
 /* check_ospfv3_neighbors: the OSPFv3 neighbors we expect are there, Full,
- * and staying Full (CONTEXT.md section 4). OSPFv3 (RFC 5340) authenticates
- * with IPsec (RFC 4552) or the authentication trailer (RFC 7166); between
- * vendors these interoperate badly and adjacencies never come up. An MTU
- * mismatch keeps one in ExStart/Exchange (RFC 2328 10.6); hello, dead,
- * area or instance ID mismatches keep the neighbor out of the table.
- * One source per run: FRR (vtysh ... json), BIRD 2 (its control socket) or
- * SNMP (OSPFV3-MIB, RFC 5643, ospfv3NbrTable through net-snmp). Every
- * source fills one neighbor list; the verdicts never know which it was.
- * Privileges: none of its own; vtysh needs the frrvty group, BIRD's socket
- * its file permissions.
- * States: an expected neighbor missing, or seen but not Full (2-Way only
- * with --allow-2way): CRITICAL; too few Full (--min-full): CRITICAL; Full
- * for less than --min-uptime (FRR reports time in state; BIRD and the MIB
- * do not): WARNING; an unexpected neighbor with --strict: WARNING; the
- * source unreachable, erring, or answering garbage: UNKNOWN (the -t state
+ * and staying Full (README, The failures: OSPFv3 neighbors that never come up).
+ * OSPFv3 (RFC 5340) authenticates with IPsec (RFC 4552) or the authentication
+ * trailer (RFC 7166); between vendors these interoperate badly and adjacencies
+ * never come up. An MTU mismatch keeps one in ExStart/Exchange (RFC 2328 10.6);
+ * hello, dead, area or instance ID mismatches keep the neighbor out of the
+ * table. One source per run: FRR (vtysh ... json), BIRD 2 (its control socket)
+ * or SNMP (OSPFV3-MIB, RFC 5643, ospfv3NbrTable through net-snmp). Every source
+ * fills one neighbor list; the verdicts never know which it was. Privileges:
+ * none of its own; vtysh needs the frrvty group, BIRD's socket its file
+ * permissions. States: an expected neighbor missing, or seen but not Full
+ * (2-Way only with --allow-2way): CRITICAL; too few Full (--min-full):
+ * CRITICAL; Full for less than --min-uptime (FRR reports time in state; BIRD
+ * and the MIB do not): WARNING; an unexpected neighbor with --strict: WARNING;
+ * the source unreachable, erring, or answering garbage: UNKNOWN (the -t state
  * when it hangs).
  * Logic: check_ospfv3_neighbors.d/ (frr.c, bird.c, snmp.c: the sources;
  * nbr.c: the shared list; verdict.c: the judgement). */

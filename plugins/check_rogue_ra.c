@@ -2,12 +2,12 @@
  * A device plugged in by mistake sends Router Advertisements, steals the
  * default route and hands out addresses; a segment silently carries
  * several prefixes; a /48 is advertised that SLAAC ignores; a server
- * listens to RAs it should not (CONTEXT.md section 3).
- * It sends one Router Solicitation (RFC 4861 6.3.7; not with --passive)
- * and listens --listen seconds on a raw ICMPv6 socket whose ICMP6_FILTER
- * passes RAs alone. Each RA passes the envelope first (RFC 4861 6.1.2: hop
- * limit 255, link-local source, code 0), then a bounds-checked parser
- * (prefix information, MTU, route information RFC 4191, RDNSS and DNSSL
+ * listens to RAs it should not (README, The failures: Rogue and wrong Router
+ * Advertisements). It sends one Router Solicitation (RFC 4861 6.3.7; not with
+ * --passive) and listens --listen seconds on a raw ICMPv6 socket whose
+ * ICMP6_FILTER passes RAs alone. Each RA passes the envelope first (RFC
+ * 4861 6.1.2: hop limit 255, link-local source, code 0), then a bounds-checked
+ * parser (prefix information, MTU, route information RFC 4191, RDNSS and DNSSL
  * RFC 8106, source link-layer address); then the policy: --router,
  * --prefix, the /64 rule of SLAAC (RFC 4862 5.5.3), --flags, --mtu,
  * --rdnss, and this host's own accept_ra.

@@ -237,7 +237,7 @@ my $ID = $lab->id;
 my @ports = grep { !/^(ramon-lan0|rarogue-lan0)$/ }
     map { /^\d+: ([^\@:]+)/ ? $1 : () } split /\n/, `ip -n $ID-rasw -o link show master br0`;
 system('ip', '-n', "$ID-rasw", 'link', 'set', $_, 'down') for @ports;
-my $nft = "table bridge v6ops_flood {\n chain fwd {\n  type filter hook forward priority 0;\n"
+my $nft = "table bridge v6ops_flood {\n chain limit_ra {\n  type filter hook forward priority 0;\n"
     . "  oifname \"ramon-lan0\" icmpv6 type nd-router-advert limit rate over 300/second drop\n }\n}\n";
 my $limit = $lab->run('rasw', ['sh', '-c', "printf '%s' '$nft' | nft -f -"], timeout => 10);
 is($limit->{rc}, 0, 'flood: the switch limits RAs toward ramon') or diag($limit->{err});

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Part gw: a host behind a gateway, for check_default_route_liveness
-# (CONTEXT.md section 5, the default route that is there and forwards
+# (README, The failures: a default route that is there and forwards
 # nothing). An island of its own, joined to no other node:
 #
 #   gwhost eth0 ---- lan  gw  far ---- eth0 gwfar (the targets, tcp/80)
