@@ -57,7 +57,8 @@ for my $tr (@{ $x->{triggers} }) {
 }
 
 # The wrapper, with the plugins of this tree.
-my $lab = V6Lab->new(parts => [qw(web dns)]);
+my @parts = (qw(web dns), (-x 'plugins/check_rogue_ra' ? 'ra' : ()), (-x 'plugins/check_default_route_liveness' ? 'gw' : ()));
+my $lab = V6Lab->new(parts => \@parts);
 my $A = V6Lab::ADDR;
 my %env = (V6OPS_PLUGINDIR => "$ENV{PWD}/plugins");
 my $t0 = time;
@@ -76,13 +77,17 @@ $r = $lab->run('mon', [ 'contrib/zabbix/v6ops-zabbix', 'text', 'x', 'check_pmtu'
 like($r->{out}, qr/^usage:/, 'a bad timeout: usage');
 
 SKIP: {
-    skip 'zabbix_agentd not installed', 2 unless -x '/usr/sbin/zabbix_agentd';
+    skip 'zabbix_agentd not installed', 6 unless -x '/usr/sbin/zabbix_agentd';
     my $up = slurp('contrib/zabbix/v6ops-userparameters.conf');
     $up =~ s{/usr/local/bin/v6ops-zabbix}{V6OPS_PLUGINDIR=$ENV{PWD}/plugins $ENV{PWD}/contrib/zabbix/v6ops-zabbix}g;
     open my $c, '>', "$tmp/agent.conf" or die;
     print $c "LogType=console\nPidFile=$tmp/agent.pid\nAllowRoot=1\nTimeout=5\nUnsafeUserParameters=1\n$up";
     close $c;
-    for my $case ([ 'mon', "v6ops.pmtu[$A->{near6}]", 'check_pmtu', 0 ]) {
+    my @cases = ([ 'mon', "v6ops.pmtu[$A->{near6}]", 'check_pmtu', 0 ]);
+    push @cases, [ 'ramon', 'v6ops.rogue_ra[lan0,--router,fe80::1]', 'check_rogue_ra', 0 ] if grep { $_ eq 'ra' } @parts;
+    push @cases, [ 'gwhost', 'v6ops.default_route[2001:db8:48::10]', 'check_default_route_liveness', 0 ]
+        if grep { $_ eq 'gw' } @parts;
+    for my $case (@cases) {
         my ($node, $k, $p, $rc) = @$case;
         my $o = $lab->run($node, [ 'zabbix_agentd', '-c', "$tmp/agent.conf", '-t', $k ], timeout => 15);
         my ($val) = $o->{out} =~ /\[t\|(.*)\]\s*\z/s;
