@@ -284,6 +284,20 @@ static void take_answer(struct dns_query *q, const unsigned char *abuf,
 	}
 }
 
+bool dns_read_reply(struct dns_query *q, bool success,
+		    const unsigned char *abuf, int alen)
+{
+	if (!abuf || alen < NS_HFIXEDSZ)
+		return false;
+	q->rcode = abuf[3] & 0x0f;
+	/* c-ares parses the answer itself for these; give it ours. */
+	if (q->outcome == DNS_NODATA)
+		(void)scan_answer(q, abuf, alen);
+	if (success)
+		take_answer(q, abuf, alen);
+	return true;
+}
+
 static enum dns_outcome outcome_of(int status)
 {
 	static const struct {
@@ -325,15 +339,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf,
 	 * (to the timer's grain) when it came is not cut but unanswered. */
 	q->cut = status == ARES_ECANCELLED &&
 		 q->elapsed_s * 1000 < (double)c->own_ms - 20;
-	bool reply = abuf && alen >= NS_HFIXEDSZ;
-	if (reply)
-		q->rcode = abuf[3] & 0x0f;
-	/* c-ares parses the answer itself for these; give it ours. */
-	if (reply && q->outcome == DNS_NODATA)
-		(void)scan_answer(q, abuf, alen);
-	if (status == ARES_SUCCESS && reply)
-		take_answer(q, abuf, alen);
-	else if (q->outcome == DNS_ERROR)
+	bool reply = dns_read_reply(q, status == ARES_SUCCESS, abuf, alen);
+	if (status != ARES_SUCCESS && q->outcome == DNS_ERROR)
 		snprintf(q->detail, sizeof q->detail, "%s",
 			 ares_strerror(status));
 	if (reply)

@@ -112,6 +112,14 @@ void dns_free(struct dns_ctx *c);
 /* "NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "timeout", ... */
 const char *dns_outcome_name(enum dns_outcome o);
 
+/* Reads one reply's bytes into q as every query's answer is read: rcode,
+ * the records of q->type (kept up to DNS_MAX_ADDRS / DNS_MAX_NAMES, all
+ * counted in nfound), a CNAME loop, the outcome when success (NOERROR).
+ * False when abuf holds no DNS header. Hostile bytes are data: a broken
+ * reply is DNS_ERROR with c-ares' reason, never a read past alen. */
+bool dns_read_reply(struct dns_query *q, bool success,
+		    const unsigned char *abuf, int alen);
+
 /* The one sentence every plugin uses (README, state policy) for a query
  * of type lost unanswered after lost_s while the other family's query for
  * name answered in answered_s: "AAAA query for NAME unanswered after 3 s

@@ -199,7 +199,7 @@ struct http_ctx *http_new(struct loop *l, char *err, size_t errlen)
 	return c;
 }
 
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
+size_t http_body_cb(char *p, size_t size, size_t n, void *arg)
 {
 	struct http_xfer *x = arg;
 	size_t len = size * n;
@@ -239,7 +239,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 
 /* Keeps the reason phrase of the last status line ("HTTP/1.1 404 Not
  * Found"); HTTP/2 has none. */
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
+size_t http_header_cb(char *p, size_t size, size_t n, void *arg)
 {
 	struct http_xfer *x = arg;
 	size_t len = size * n;
@@ -625,9 +625,9 @@ static int setup(struct http_xfer *x, CURL *e, char *err, size_t errlen)
 	SET(CURLOPT_PROXY, o->proxy ? o->proxy : "");
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_ERRORBUFFER, x->error);
-	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEFUNCTION, http_body_cb);
 	SET(CURLOPT_WRITEDATA, x);
-	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERFUNCTION, http_header_cb);
 	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_USERAGENT,
 	    o->user_agent ? o->user_agent : "v6ops-plugins/" V6OPS_VERSION);

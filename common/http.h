@@ -222,6 +222,12 @@ long http_tls_days_left(const struct http_tls *t, time_t now);
 /* True when body holds needle (binary-safe, within what was kept). */
 bool http_body_has(const struct http_xfer *x, const char *needle);
 
+/* curl's header and body callbacks (arg: the transfer): what the server
+ * sends, read under the header and body caps. For curl, and for the fuzz
+ * target that feeds them hostile responses. */
+size_t http_header_cb(char *p, size_t size, size_t n, void *arg);
+size_t http_body_cb(char *p, size_t size, size_t n, void *arg);
+
 /* The first n bytes of the digest as lowercase hex. */
 void http_digest_hex(const struct http_xfer *x, size_t n, char *buf,
 		     size_t len);

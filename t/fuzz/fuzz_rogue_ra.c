@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e != RA_OK) {
 		if (memcmp(&ra, &zero, sizeof ra) || at > size)
 			abort();
-	} else if (ra.nprefix > RA_MAX_PREFIXES ||
-		   ra.nroute > RA_MAX_ROUTES || ra.nrdnss > RA_MAX_RDNSS ||
+	} else if (ra.nprefix > RA_MAX_PREFIXES || ra.nroute > RA_MAX_ROUTES ||
+		   ra.nrdnss > RA_MAX_RDNSS ||
 		   !memchr(ra.dnssl, '\0', sizeof ra.dnssl)) {
 		abort();
 	}
