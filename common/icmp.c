@@ -123,6 +123,59 @@ struct icmp_sock *icmp_open(int family, char *err, size_t errlen)
 	return s;
 }
 
+int icmp_bind_fd(int fd, int family, const struct sockaddr_storage *src,
+		 const char *iface, char *err, size_t errlen)
+{
+	char a[ADDR_STRLEN];
+
+	if (src && src->ss_family == family) {
+		struct sockaddr_storage b = *src;
+		addr_set_port((struct sockaddr *)&b, 0);
+		if (bind(fd, (struct sockaddr *)&b, addr_len(family))) {
+			snprintf(err, errlen, "--source %s: %s",
+				 addr_format((const struct sockaddr *)src, a,
+					     sizeof a),
+				 strerror(errno));
+			return -1;
+		}
+	}
+	if (!iface || !iface[0])
+		return 0;
+	unsigned idx = if_nametoindex(iface);
+	if (!idx) {
+		snprintf(err, errlen, "--interface %s: %s", iface,
+			 strerror(errno));
+		return -1;
+	}
+	if (!setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+			(socklen_t)strlen(iface) + 1))
+		return 0;
+	int e = errno;
+	if (e == EPERM) {
+		/* IP_UNICAST_IF takes the index in network byte order. */
+		uint32_t v4 = htonl(idx);
+		int v6 = (int)idx;
+		if (family == AF_INET
+			? !setsockopt(fd, IPPROTO_IP, IP_UNICAST_IF, &v4,
+				      sizeof v4)
+			: !setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_IF, &v6,
+				      sizeof v6))
+			return 0;
+	}
+	snprintf(err, errlen, "--interface %s: %s%s", iface, strerror(e),
+		 e == EPERM ? " (SO_BINDTODEVICE needs CAP_NET_RAW on this "
+			      "kernel, Linux before 5.7, and IP_UNICAST_IF "
+			      "was refused too)"
+			    : "");
+	return -1;
+}
+
+int icmp_bind(struct icmp_sock *s, const struct sockaddr_storage *src,
+	      const char *iface, char *err, size_t errlen)
+{
+	return icmp_bind_fd(s->fd, s->family, src, iface, err, errlen);
+}
+
 int icmp_family(const struct icmp_sock *s)
 {
 	return s->family;
@@ -207,7 +260,8 @@ static void timer_fire(void *arg)
 	while (*pp) {
 		struct icmp_probe *p = *pp;
 		if (expiry(p) <= now)
-			complete(s, p, ICMP_TIMEOUT); /* unlinks p: *pp moves on */
+			complete(s, p,
+				 ICMP_TIMEOUT); /* unlinks p: *pp moves on */
 		else
 			pp = &p->next;
 	}

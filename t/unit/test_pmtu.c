@@ -131,7 +131,8 @@ static void judge(const struct pmtu_search *s, struct pmtu_verdict *v,
 	struct pmtu_judge_opts o = {.host = "srv",
 				    .warn = warn,
 				    .crit = &no_range,
-				    .unreachable = unreachable};
+				    .unreachable = unreachable,
+				    .timeout_state = STATE_UNKNOWN};
 	pmtu_judge(s, &o, v);
 }
 
@@ -391,8 +392,10 @@ static void test_search(void)
 	is_int(n, 4, "round 0: four sizes at once");
 	struct pmtu_size pass = {.size = sz[0], .res = PMTU_PASSED};
 	pmtu_record(&s, &pass, 1.0);
-	struct pmtu_judge_opts o = {
-	    .host = "srv", .unreachable = STATE_UNKNOWN, .incomplete = true};
+	struct pmtu_judge_opts o = {.host = "srv",
+				    .unreachable = STATE_UNKNOWN,
+				    .timeout_state = STATE_UNKNOWN,
+				    .incomplete = true};
 	pmtu_judge(&s, &o, &v);
 	is_int(v.state, STATE_UNKNOWN, "deadline mid-search: UNKNOWN");
 
@@ -454,7 +457,9 @@ static void test_tcp(void)
 	snprintf(n.why, sizeof n.why, "stalled after 0 bytes");
 	c.end = FETCH_EOF;
 	c.bytes = 205031;
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_CRITICAL,
 	       "tcp: normal stalls, clamped completes");
 	ok(has(&v, STATE_CRITICAL,
@@ -465,18 +470,27 @@ static void test_tcp(void)
 
 	n.end = FETCH_EOF;
 	n.bytes = 205031;
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_OK, "tcp: both complete: OK");
 
 	n.adv_mss = 1208;
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
-	is_int(v.state, STATE_UNKNOWN,
-	       "tcp: normal MSS already small (cached PMTU): cannot tell");
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
+	is_int(v.state, STATE_OK,
+	       "tcp: normal MSS already small (cached PMTU): the response "
+	       "arrives, OK");
+	ok(has(&v, STATE_OK, "a PMTUD blackhole could not be tested"),
+	   "tcp: cached PMTU: says what was not tested");
 
 	n.adv_mss = 1428;
 	c.end = FETCH_NOCONN;
 	snprintf(c.why, sizeof c.why, "Connection refused");
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_WARNING,
 	       "tcp: only the clamped one fails: WARNING");
 
@@ -484,7 +498,9 @@ static void test_tcp(void)
 	n.connected = c.connected = false;
 	snprintf(n.why, sizeof n.why, "Connection refused");
 	c.bytes = 0;
-	pmtu_judge_tcp(AF_INET, "srv", &n, &c, 1240, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET, "srv", 1240, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_CRITICAL, "tcp: both fail: CRITICAL");
 	ok(has(&v, STATE_CRITICAL,
 	       "both fetches failed: normal MSS: Connection "
