@@ -4,6 +4,7 @@
 #   make check      deps + build + every test through prove
 #   make demo       build, bring the model lab up, run every plugin, tear down
 #   make install    PREFIX=/usr/local PLUGINDIR=... DESTDIR=...
+#   make fuzz       FUZZ_SECONDS=N: every parser under libFuzzer (clang)
 #   SANITIZE=1      build with AddressSanitizer and UBSan
 
 PREFIX ?= /usr/local
@@ -39,11 +40,18 @@ LIBS_test_ospfv3_neighbors = $(LIBS_check_ospfv3_neighbors)
 UNITS := $(patsubst %.c,%,$(wildcard t/unit/test_*.c))
 TOOLS := $(patsubst %.c,%,$(wildcard t/tools/*.c))
 LAB_BIN := contrib/lab/nfq-delay
+# Fuzz targets t/fuzz/fuzz_NAME.c; make check replays their seed corpora
+# (t/data/fuzz/NAME) through t/fuzz/replay_NAME, built with the normal
+# compiler. FUZZ_SRC_NAME: the plugin sources a target needs beside the
+# library.
+FUZZ_TARGETS := $(patsubst t/fuzz/fuzz_%.c,%,$(wildcard t/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(addprefix t/fuzz/replay_,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 60
 # Plugins that need a raw socket get cap_net_raw at install time.
 CAP_PLUGINS := $(filter $(addprefix plugins/,check_pmtu check_rogue_ra check_default_route_liveness),$(PLUGINS))
 
-.PHONY: all deps check test unit integration demo install clean FORCE
-all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN)
+.PHONY: all deps check test unit integration demo install uninstall man clean fuzz configs FORCE
+all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) $(FUZZ_REPLAY)
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1 and back).
 .build-flags: FORCE
@@ -63,6 +71,20 @@ t/unit/test_%: t/unit/test_%.o $$(call own_obj,$$*) $(LIB)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) $(LIBS_$(notdir $@)) -lm -o $@
 t/tools/%: t/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
+t/fuzz/replay_%: t/fuzz/fuzz_%.o t/fuzz/replay.o $$(patsubst %.c,%.o,$$(FUZZ_SRC_$$*)) $(LIB)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) -lm -o $@
+
+# The engines' configuration from the plugins' option tables.
+configs: $(PLUGINS)
+	contrib/gen-configs
+
+# clang's libFuzzer, with the library compiled in each target so that its
+# code is instrumented too.
+fuzz:
+	@contrib/deps clang libclang-rt-14-dev xxd
+	@t/fuzz/run $(FUZZ_SECONDS) "$(wildcard common/*.c)" "$(PKG_LIBS)" \
+	  $(foreach t,$(FUZZ_TARGETS),$(t)="$(FUZZ_SRC_$(t))")
+
 $(LAB_BIN): contrib/lab/nfq-delay.o
 	$(CC) $(LDFLAGS) $< $(NFQ_LIBS) -o $@
 
@@ -75,7 +97,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test:
-	timeout 1800 $(PROVE) -j$(PROVE_JOBS) --timer $(UNITS) t/*.t
+	SANITIZE=$(SANITIZE) timeout 1800 $(PROVE) -j$(PROVE_JOBS) --timer $(UNITS) t/*.t
 
 unit: $(UNITS)
 	$(PROVE) $(UNITS)
@@ -84,9 +106,21 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	contrib/lab/demo
 
-install: all
-	install -d $(DESTDIR)$(PLUGINDIR)
+# Man pages from each plugin's --help (help2man), so they say what it says.
+MANDIR ?= $(PREFIX)/share/man
+MANPAGES := $(patsubst plugins/%,build/man/%.1,$(PLUGINS))
+man: $(MANPAGES)
+build/man/%.1: plugins/%
+	@mkdir -p build/man
+	help2man --no-info --no-discard-stderr -N \
+	  -n "$$(plugins/$* --help | sed -n 2p | sed 's/\.$$//')" -o $@ plugins/$*
+
+# Setting the capability needs root; a packager running as a user gets
+# the setcap line to run later (the Debian package does it in postinst).
+install: all man
+	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	@if [ "$$(id -u)" = 0 ] && command -v setcap >/dev/null; then \
 	  for p in $(notdir $(CAP_PLUGINS)); do \
 	    setcap cap_net_raw+ep $(DESTDIR)$(PLUGINDIR)/$$p && echo "setcap cap_net_raw+ep $$p"; \
@@ -95,14 +129,24 @@ install: all
 	  echo "not root: run 'setcap cap_net_raw+ep' on $(notdir $(CAP_PLUGINS)) for raw-socket fallbacks"; \
 	fi
 
+# Removes exactly what install put there (the plugin directory too when
+# it is left empty).
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS))) \
+	  $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
+	-rmdir $(DESTDIR)$(PLUGINDIR) 2>/dev/null
+
 clean:
+	rm -rf build
 	rm -f common/*.o common/*.dep plugins/*.o plugins/*.dep t/unit/*.o t/unit/*.dep \
 	  plugins/check_*.d/*.o plugins/check_*.d/*.dep \
 	  t/tools/*.o t/tools/*.dep contrib/lab/*.o contrib/lab/*.dep \
+	  t/fuzz/*.o t/fuzz/*.dep $(FUZZ_REPLAY) \
 	  $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) .build-flags
 
 FORCE:
 # Objects are kept: a second make rebuilds nothing.
 .SECONDARY:
-DEPS := $(LIB_OBJ:.o=.dep) $(PLUGIN_OBJ:.o=.dep) $(addsuffix .dep,$(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN))
+DEPS := $(LIB_OBJ:.o=.dep) $(PLUGIN_OBJ:.o=.dep) $(addsuffix .dep,$(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN)) \
+	$(patsubst %.c,%.dep,$(wildcard t/fuzz/*.c))
 -include $(wildcard $(DEPS))

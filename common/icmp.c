@@ -41,7 +41,8 @@ struct icmp_sock {
 
 static const char *const ping_hint =
     "ping sockets not allowed for this group (sysctl "
-    "net.ipv4.ping_group_range) and no raw socket";
+    "net.ipv4.ping_group_range) and no raw socket without CAP_NET_RAW "
+    "(setcap cap_net_raw+ep on the plugin)";
 
 static int set_opts(struct icmp_sock *s)
 {

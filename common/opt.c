@@ -542,6 +542,144 @@ static const char *next_value(const struct parser *ps, const struct slot *s,
 	return argv[++*i];
 }
 
+/* --- configuration for monitoring engines, from the option table --------- */
+
+/* "max-size" -> "max_size"; the variable part of a name. */
+static void var_word(char *dst, size_t len, const char *s)
+{
+	size_t i = 0;
+	for (; *s && i + 1 < len; s++)
+		dst[i++] = *s == '-' ? '_' : *s;
+	dst[i] = '\0';
+}
+
+/* Help text as an Icinga 2 string: quotes and backslashes escaped, one
+ * line. */
+static void icinga_string(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s == '\n' ? ' ' : *s);
+	}
+	putchar('"');
+}
+
+static bool engine_skips(const struct slot *s)
+{
+	/* Help, version and -v are for people at a shell, not for engines. */
+	return s->act == ACT_HELP || s->act == ACT_VERSION ||
+	       s->act == ACT_VERBOSE;
+}
+
+static void print_icinga2(const struct parser *ps)
+{
+	const struct plugin *p = ps->p;
+	const char *short_name = strncmp(p->name, "check_", 6) ? p->name
+							      : p->name + 6;
+	char var[96];
+
+	printf("object CheckCommand \"v6ops_%s\" {\n", short_name);
+	printf("\timport \"v6ops-address\"\n");
+	printf("\tcommand = [ V6opsPluginDir + \"/%s\" ]\n", p->name);
+	printf("\targuments = {\n");
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct slot *s = &ps->slots[i];
+		const struct opt_def *d = &s->d;
+		if (engine_skips(s) || !d->lname)
+			continue;
+		var_word(var, sizeof var, d->lname);
+		if (d->sname)
+			printf("\t\t\"-%c\" = {\n", d->sname);
+		else
+			printf("\t\t\"--%s\" = {\n", d->lname);
+		if (d->type == OPT_FLAG) {
+			printf("\t\t\tset_if = \"$v6ops_%s_%s$\"\n", short_name,
+			       var);
+		} else {
+			printf("\t\t\tvalue = \"$v6ops_%s_%s$\"\n", short_name,
+			       var);
+			if (d->type == OPT_LIST ||
+			    (d->sname == 'H' && (p->std & STD_HOST_LIST)))
+				printf("\t\t\trepeat_key = true\n");
+		}
+		if (d->help) {
+			printf("\t\t\tdescription = ");
+			icinga_string(d->help);
+			putchar('\n');
+		}
+		printf("\t\t}\n");
+	}
+	printf("\t}\n");
+	if (p->std & (STD_HOST | STD_HOST_LIST | STD_HOST_REQUIRED)) {
+		const char *list = (p->std & STD_HOST_LIST) ? "[ " : "";
+		const char *end = (p->std & STD_HOST_LIST) ? " ]" : "";
+		printf("\tvars.v6ops_%s_hostname = %s\"$v6ops_address$\"%s\n",
+		       short_name, list, end);
+	}
+	if (p->std & STD_FAMILY) {
+		/* -4 and -6 follow the ITL's check_ipv4 / check_ipv6. */
+		printf("\tvars.v6ops_%s_ipv4 = \"$check_ipv4$\"\n", short_name);
+		printf("\tvars.v6ops_%s_ipv6 = \"$check_ipv6$\"\n", short_name);
+	}
+	printf("}\n");
+}
+
+static void print_nagios(const struct parser *ps)
+{
+	const struct plugin *p = ps->p;
+	const char *short_name = strncmp(p->name, "check_", 6) ? p->name
+							      : p->name + 6;
+	bool host = p->std & (STD_HOST | STD_HOST_LIST | STD_HOST_REQUIRED);
+
+	printf("# %s: ", p->name);
+	fputs(p->purpose, stdout);
+	printf("\n# Options for $ARG1$ (%s --help explains each):\n",
+	       p->name);
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct slot *s = &ps->slots[i];
+		const struct opt_def *d = &s->d;
+		if (engine_skips(s) || d->sname == 'H' || !d->lname)
+			continue;
+		printf("#   --%s%s%s\n", d->lname, d->arg ? "=" : "",
+		       d->arg ? d->arg : "");
+	}
+	printf("define command {\n\tcommand_name\tv6ops_%s\n"
+	       "\tcommand_line\t$USER1$/%s%s $ARG1$\n}\n",
+	       short_name, p->name, host ? " -H $HOSTADDRESS$" : "");
+	if (host && (p->std & STD_FAMILY)) {
+		printf("define command {\n\tcommand_name\tv6ops_%s_ipv4\n"
+		       "\tcommand_line\t$USER1$/%s -4 -H $HOSTADDRESS$ "
+		       "$ARG1$\n}\n",
+		       short_name, p->name);
+		printf("define command {\n\tcommand_name\tv6ops_%s_ipv6\n"
+		       "\tcommand_line\t$USER1$/%s -6 -H $_HOSTADDRESS6$ "
+		       "$ARG1$\n}\n",
+		       short_name, p->name);
+	}
+}
+
+/* --print-config icinga2|nagios: the plugin's command definition for a
+ * monitoring engine, from the same table as --help (contrib/ holds what
+ * every plugin prints; t/08-configs.t keeps the two equal). Hidden: it is
+ * for the build, not for operators. */
+static void print_config(const struct parser *ps, int argc, char **argv)
+{
+	for (int i = 1; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "--print-config"))
+			continue;
+		if (!strcmp(argv[i + 1], "icinga2"))
+			print_icinga2(ps);
+		else if (!strcmp(argv[i + 1], "nagios"))
+			print_nagios(ps);
+		else
+			opt_fail(ps->p, "--print-config takes icinga2 or nagios");
+		fflush(stdout);
+		exit(STATE_UNKNOWN);
+	}
+}
+
 static void parse_args(struct parser *ps, int argc, char **argv)
 {
 	char shown[80];
@@ -634,6 +772,7 @@ void opt_parse(const struct plugin *p, struct std_opts *std, int argc,
 	ps.p = p;
 	ps.std = std;
 	build_table(&ps);
+	print_config(&ps, argc, argv);
 	prescan_format(argc, argv);
 	parse_args(&ps, argc, argv);
 	log_set_verbosity(std->verbose);

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -433,6 +434,17 @@ static void long_output(const struct report *r, struct out *o)
 		putf(o, "[...] %zu more lines not shown\n", hidden);
 }
 
+/* Once the result is being printed, no timer may add a second one: the
+ * deadline's backstop (SIGALRM) waits until the process has exited. */
+static void hold_alarm(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 enum state report_print(const struct report *r, FILE *out)
 {
 	static char text[REPORT_MAX_OUTPUT + 1];
@@ -440,6 +452,7 @@ enum state report_print(const struct report *r, FILE *out)
 	enum state st = report_state(r);
 	struct out o = {text, sizeof text, 0, false};
 
+	hold_alarm();
 	make_summary(r, st, summary, sizeof summary);
 	switch (run_format) {
 	case REPORT_JSON:
@@ -516,6 +529,7 @@ void report_die(const char *label, enum state st, const char *code,
 	size_t n =
 	    report_format_single(line, sizeof line, run_format, label, st,
 				 word_ok(code) ? code : "error", reason);
+	hold_alarm();
 	fwrite(line, 1, n, stdout);
 	fflush(stdout);
 	exit((int)st);
