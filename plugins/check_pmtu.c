@@ -753,7 +753,11 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 				   i == 0 ? "IPv6" : "IPv4");
 		}
 	}
-	for (size_t i = 0; i < fx->n; i++) {
+	/* IPv6 first when the states tie, whichever answer came first. */
+	for (size_t j = 0; j < 2 * fx->n; j++) {
+		size_t i = j % fx->n;
+		if ((fx->fam[i].family == AF_INET6) != (j < fx->n))
+			continue;
 		char a[ADDR_STRLEN];
 		const struct fam *f = &fx->fam[i];
 		struct about ab = {
