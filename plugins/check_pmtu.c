@@ -300,8 +300,11 @@ static void plan(struct fam *f)
 	size_t n = pmtu_plan(&f->s, now, sizes, sizeof sizes / sizeof sizes[0],
 			     &f->wake_s);
 
-	if (n == 0 && f->wake_s == 0 && !pmtu_inflight(&f->s))
+	if (n == 0 && f->wake_s == 0 && !pmtu_inflight(&f->s) && !f->over) {
 		f->over = true;
+		vlog(1, "%s path MTU search to %s over: %u bytes pass\n",
+		     addr_family_name(f->family), f->host, pmtu_lo(&f->s));
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct attempt *a = NULL;
 		for (size_t k = 0; k < sizeof f->at / sizeof f->at[0]; k++)
@@ -442,6 +445,10 @@ static bool step(void *arg)
 		if (fx->asked[i] && !fx->started[i] &&
 		    fx->q[i].outcome != DNS_PENDING) {
 			fx->started[i] = true;
+			vlog(1, "DNS %s %s: %s, %zu addresses, in %.4f s\n",
+			     dns_type_name(fx->q[i].type), fx->q[i].name,
+			     dns_outcome_name(fx->q[i].outcome),
+			     fx->q[i].naddrs, fx->q[i].elapsed_s);
 			if (fx->q[i].naddrs)
 				add_fam(fx, &fx->q[i].addrs[0]);
 		}

@@ -15,6 +15,7 @@
 
 #include "deadline.h"
 #include "icmp.h"
+#include "log.h"
 
 size_t pmtu_request(char *buf, size_t cap, const char *send, const char *uri,
 		    const char *hosthdr)
@@ -143,6 +144,9 @@ static void fetch_end(struct pmtu_fetch *f, enum pmtu_fetch_end e,
 	va_start(ap, fmt);
 	vsnprintf(f->why, sizeof f->why, fmt, ap);
 	va_end(ap);
+	vlog(1, "%s fetch with MSS %s: %s; %zu bytes in %.3f s\n",
+	     addr_family_name(f->dst.ss_family), f->mss ? "clamped" : "normal",
+	     f->why, f->bytes, f->total_s);
 	if (f->fd >= 0) {
 		if (f->loop)
 			loop_watch(f->loop, f->fd, 0, NULL, NULL);
@@ -167,7 +171,7 @@ static void keep_first_line(struct pmtu_fetch *f, const char *b, size_t n)
  * size from it. */
 static void keep_head(struct pmtu_fetch *f, const char *b, size_t n)
 {
-	size_t room = sizeof f->head - f->headn, body;
+	size_t room = sizeof f->head - f->headn, body = 0;
 
 	if (f->head_done)
 		return;
@@ -183,6 +187,10 @@ static void keep_head(struct pmtu_fetch *f, const char *b, size_t n)
 	f->head_done = true;
 	if (cl >= 0 && f->total_bytes < 0)
 		f->total_bytes = (long long)body + cl;
+	vlog(3,
+	     "%s response head of %zu bytes: Content-Length %lld, %lld bytes "
+	     "in all\n",
+	     addr_family_name(f->dst.ss_family), body, cl, f->total_bytes);
 }
 
 static void fetch_io(int fd, short revents, void *arg)
@@ -208,6 +216,11 @@ static void fetch_io(int fd, short revents, void *arg)
 		f->connected = true;
 		f->last_s = mono_now_s();
 		f->connect_s = f->last_s - f->start_s;
+		vlog(3,
+		     "%s fetch connected in %.4f s: advertised MSS %d, path "
+		     "MTU %d\n",
+		     addr_family_name(f->dst.ss_family), f->connect_s,
+		     f->adv_mss, f->pmtu);
 	}
 	while (f->sent < f->reqlen) {
 		ssize_t n = send(fd, f->req + f->sent, f->reqlen - f->sent,
