@@ -319,7 +319,7 @@ static const char *rate_words(double bps, char *b, size_t n)
 
 static const char *fetch_words(const struct pmtu_fetch *f, char *b, size_t n)
 {
-	char r[32], of[40] = "";
+	char of[40] = "";
 
 	if (f->total_bytes >= 0)
 		snprintf(of, sizeof of, " of %lld", f->total_bytes);
@@ -331,8 +331,7 @@ static const char *fetch_words(const struct pmtu_fetch *f, char *b, size_t n)
 	else if (f->end == FETCH_STALLED)
 		snprintf(b, n, "stalled after %zu%s bytes", f->bytes, of);
 	else if (f->end == FETCH_DEADLINE && f->bytes)
-		snprintf(b, n, "%zu%s bytes at %s, still coming", f->bytes, of,
-			 rate_words(pmtu_fetch_rate(f), r, sizeof r));
+		snprintf(b, n, "%zu%s bytes so far", f->bytes, of);
 	else
 		snprintf(b, n, "%s", f->why);
 	return b;
@@ -368,9 +367,8 @@ void pmtu_judge_tcp(const struct pmtu_tcp_opts *o, const struct pmtu_fetch *nf,
 	} else if (n_ok && nf->adv_mss > 0 && nf->adv_mss <= clamp_mss) {
 		item(v, STATE_OK, "mss_clamped_locally",
 		     "%s %s: the response arrives (%s); a PMTUD blackhole "
-		     "could not be tested: this host caches path MTU %d, "
-		     "advertises MSS %d, so no segment larger than MSS %d "
-		     "was sent (until the cache expires)",
+		     "could not be tested: this host caches path MTU %d (MSS "
+		     "%d, not above the clamped %d) until it expires",
 		     fam, host, a, nf->pmtu, nf->adv_mss, clamp_mss);
 		phrase(
 		    v,
