@@ -11,9 +11,17 @@
  * Privileges: a ping socket where net.ipv4.ping_group_range allows, else a
  * raw socket (cap_net_raw) opened first in main(); every capability is
  * dropped before the options are read.
+ * A name's AAAA and A are asked at once and each family is probed as soon
+ * as its own answer arrives; an AAAA (A) query unanswered while the other
+ * answers is CRITICAL aaaa_unanswered, the other family still measured.
+ * --source / --interface bind the echo sockets (after the options are read)
+ * and the fetches.
  * States: the MTU by -w/-c (OK without them); blackhole, screening, 1280
- * broken, both fetches failing: CRITICAL; no answer at all: UNKNOWN
- * (--unreachable). Perfdata labels are IPv6's unless they end in _v4. */
+ * broken, both fetches failing, one DNS type failing: CRITICAL; no answer
+ * at all: UNKNOWN (--unreachable); a wait cut by -t (a search, a fetch still
+ * receiving): the -t state. A cached path MTU that clamps the normal fetch:
+ * OK, saying what could not be tested. Perfdata labels are IPv6's unless
+ * they end in _v4. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -145,7 +153,7 @@ static const struct finding_doc findings[] = {
 	{"ipv6_min_mtu_broken", "CRITICAL", "1280-byte IPv6 packets, the minimum every link must carry, do not pass"},
 	{"ipv4_min_size_broken", "CRITICAL", "IPv4 packets of --min-size do not pass"},
 	{"size_rejected", "CRITICAL", "an ICMP error other than Packet Too Big rejects larger sizes"},
-	{"ptb_ignored", "WARNING", "a Packet Too Big announcing an impossible MTU was ignored (RFC 8201)"},
+	{"ptb_ignored", "WARNING", "a Packet Too Big announcing an out-of-range MTU (0, below 1280 / 68, or not below the probe) was ignored (RFC 8201)"},
 	{"unreachable", "--unreachable (UNKNOWN)", "the host is unreachable (ICMP unreachable)"},
 	{"no_answer", "--unreachable (UNKNOWN); -t state when -t cut the wait", "no echo reply at all: the MTU question has no answer"},
 	{"search_incomplete", "-t state (UNKNOWN)", "-t ran out before the search ended"},

@@ -295,12 +295,26 @@ is($p->{rc}, 3, 'nobody, --interface, ping sockets closed: UNKNOWN (no socket)')
 
 # --- the -t state, dead host ------------------------------------------------------------
 
+# A blackhole 700 ms away: the lost 1500 waits 4 round trips, longer than
+# -t 2 leaves: the search is cut, and says so in the -t state.
+$lab->on('latency-v6', 700);
+$lab->on('pmtud-blackhole');
+$p = $lab->plugin('check_pmtu', '-H', $A->{srv6}, '-t', '2', '--timeout-result', 'warning',
+    '--output-format', 'json', { timeout => 10 });
+is($p->{rc}, 1, 'search cut by -t, --timeout-result warning: WARNING');
+code_is($p, 'search_incomplete', 'WARNING', 'search cut by -t');
+like(text_of($p, 'search_incomplete'), qr/not settled when -t ran out during the path MTU search: 1280 bytes pass/,
+    'search cut by -t: names the step and what passed');
+perf_is($p, 'pmtu_v6', 1280, 'search cut by -t');
+$lab->off('pmtud-blackhole');
+$lab->off('latency-v6');
+
 # IPv6 3 s away: -t 2 cuts the first wait for an echo reply.
 $lab->on('latency-v6', 3000);
 $p = $lab->plugin('check_pmtu', '-H', $A->{srv6}, '-t', '2', '--output-format', 'json', { timeout => 10 });
 is($p->{rc}, 3, 'reply later than -t: the -t state (UNKNOWN)');
 code_is($p, 'no_answer', 'UNKNOWN', 'reply later than -t');
-like(text_of($p, 'no_answer'), qr/when -t ran out during the IPv6 path MTU search/, 'reply later than -t: names the step');
+like(text_of($p, 'no_answer'), qr/when -t ran out during the path MTU search/, 'reply later than -t: names the step');
 ok(!exists $p->{perf}{pmtu_v6}, 'reply later than -t: no MTU in perfdata');
 cmp_ok($p->{secs}, '<', 2.5, 'reply later than -t: within -t + 0.5 s');
 $p = $lab->plugin('check_pmtu', '-H', $A->{srv6}, '-t', '2', '--timeout-result', 'warning',

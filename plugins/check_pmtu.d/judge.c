@@ -141,8 +141,8 @@ static void judge_main(const struct pmtu_search *s,
 			/* The last wait for the small echo was cut by -t. */
 			item(v, o->timeout_state, "no_answer",
 			     "%s %s: no echo reply yet, not even to %u bytes, "
-			     "when -t ran out during the %s path MTU search",
-			     fam, o->host, s->small, fam);
+			     "when -t ran out during the path MTU search",
+			     fam, o->host, s->small);
 			phrase(v, "%s no echo reply before -t ran out", fam);
 		} else {
 			item(v, o->unreachable, "no_answer",
@@ -171,10 +171,9 @@ static void judge_main(const struct pmtu_search *s,
 	    (mr->res == PMTU_INFLIGHT ||
 	     (mr->res == PMTU_LOST && mr->tries <= s->retries))) {
 		item(v, o->timeout_state, "search_incomplete",
-		     "%s path MTU search to %s stopped when -t ran out during "
-		     "the %s path MTU search: %u bytes pass, %u not answered "
-		     "yet",
-		     fam, o->host, fam, lo, s->min);
+		     "%s path MTU to %s not settled when -t ran out during the "
+		     "path MTU search: %u bytes pass, %u not answered yet",
+		     fam, o->host, lo, s->min);
 		phrase(v, "%s search cut by -t at %u bytes", fam, lo);
 		return;
 	}
@@ -207,9 +206,10 @@ static void judge_main(const struct pmtu_search *s,
 	if (!hi ||
 	    (o->incomplete && hi->size > lo + 1 && hi->res != PMTU_LOST)) {
 		item(v, o->timeout_state, "search_incomplete",
-		     "%s path MTU search to %s stopped when -t ran out during "
-		     "the %s path MTU search: %u passes%s%s",
-		     fam, o->host, fam, lo, hi ? ", larger is " : "",
+		     "%s path MTU to %s not settled when -t ran out during the "
+		     "path MTU search: %u bytes pass, %s%s",
+		     fam, o->host, lo,
+		     hi ? "larger is " : "larger not answered yet",
 		     hi ? how(s, hi, h, sizeof h) : "");
 		phrase(v, "%s search cut by -t at %u bytes", fam, lo);
 		return;
@@ -234,10 +234,10 @@ static void judge_main(const struct pmtu_search *s,
 	}
 	if (hi->tries <= s->retries) {
 		item(v, o->timeout_state, "search_incomplete",
-		     "%s path MTU search to %s stopped when -t ran out during "
-		     "the %s path MTU search: %u bytes pass, %u were lost "
-		     "once and not sent again yet",
-		     fam, o->host, fam, lo, hi->size);
+		     "%s path MTU to %s not settled when -t ran out during the "
+		     "path MTU search: %u bytes pass, %u were lost once and "
+		     "not sent again yet",
+		     fam, o->host, lo, hi->size);
 		phrase(v, "%s search cut by -t at %u bytes", fam, lo);
 		return;
 	}

@@ -824,7 +824,7 @@ static void test_timeout_state(void)
 	is_int(v.state, STATE_CRITICAL,
 	       "nothing answered yet at -t: the -t state");
 	ok(has(&v, STATE_CRITICAL,
-	       "when -t ran out during the IPv6 path MTU "
+	       "when -t ran out during the path MTU "
 	       "search"),
 	   "the step named");
 	o.incomplete = false;
