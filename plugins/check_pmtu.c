@@ -692,9 +692,15 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 	struct part parts[4];
 	size_t np = 0;
 	unsigned long sent = 0;
+	/* IPv6 first, whichever answer came first: perfdata, long output
+	 * and the first line keep one order. */
+	const struct fam *fam[2];
+	for (size_t i = 0, k = 0; i < 2 * fx->n; i++)
+		if ((fx->fam[i % fx->n].family == AF_INET6) == (i < fx->n))
+			fam[k++] = &fx->fam[i % fx->n];
 
 	for (size_t i = 0; i < fx->n; i++) {
-		const struct fam *f = &fx->fam[i];
+		const struct fam *f = fam[i];
 		const char *sfx = f->family == AF_INET6 ? "" : "_v4";
 		char l[32];
 		if (o.mode == MODE_TCP) {
@@ -768,13 +774,9 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 				   i == 0 ? "IPv6" : "IPv4");
 		}
 	}
-	/* IPv6 first when the states tie, whichever answer came first. */
-	for (size_t j = 0; j < 2 * fx->n; j++) {
-		size_t i = j % fx->n;
-		if ((fx->fam[i].family == AF_INET6) != (j < fx->n))
-			continue;
+	for (size_t i = 0; i < fx->n; i++) {
 		char a[ADDR_STRLEN];
-		const struct fam *f = &fx->fam[i];
+		const struct fam *f = fam[i];
 		struct about ab = {
 		    .family = f->family,
 		    .address = addr_format((const struct sockaddr *)&f->dst, a,
@@ -788,7 +790,7 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 		report_raise(r, v[i].state);
 	}
 	for (size_t i = 0; i < fx->n && o.mode == MODE_ICMP; i++) {
-		const struct fam *f = &fx->fam[i];
+		const struct fam *f = fam[i];
 		char c[120] = "";
 		if (f->cached)
 			snprintf(c, sizeof c,

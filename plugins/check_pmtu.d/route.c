@@ -110,5 +110,8 @@ unsigned pmtu_cached(const struct sockaddr_storage *dst,
 	else
 		getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &ml);
 	close(fd);
+	/* Loopback's 65536 is reported as 65535, the largest IP packet. */
+	if (iface > 65535)
+		iface = 65535;
 	return iface && mtu > 0 && (unsigned)mtu < iface ? (unsigned)mtu : 0;
 }
