@@ -151,8 +151,11 @@ int icmp_bind_fd(int fd, int family, const struct sockaddr_storage *src,
 	if (!setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
 			(socklen_t)strlen(iface) + 1))
 		return 0;
-	int e = errno;
-	if (e == EPERM) {
+	int e = errno, type = 0;
+	socklen_t tl = sizeof type;
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl);
+	/* IP_UNICAST_IF steers datagrams only: a TCP connect ignores it. */
+	if (e == EPERM && type != SOCK_STREAM) {
 		/* IP_UNICAST_IF takes the index in network byte order. */
 		uint32_t v4 = htonl(idx);
 		int v6 = (int)idx;
@@ -164,10 +167,12 @@ int icmp_bind_fd(int fd, int family, const struct sockaddr_storage *src,
 			return 0;
 	}
 	snprintf(err, errlen, "--interface %s: %s%s", iface, strerror(e),
-		 e == EPERM ? " (SO_BINDTODEVICE needs CAP_NET_RAW on this "
-			      "kernel, Linux before 5.7, and IP_UNICAST_IF "
-			      "was refused too)"
-			    : "");
+		 e != EPERM ? ""
+		 : type == SOCK_STREAM
+		     ? " (SO_BINDTODEVICE needs CAP_NET_RAW on this kernel, "
+		       "Linux before 5.7)"
+		     : " (SO_BINDTODEVICE needs CAP_NET_RAW on this kernel, "
+		       "Linux before 5.7, and IP_UNICAST_IF was refused too)");
 	return -1;
 }
 

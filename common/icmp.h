@@ -91,8 +91,9 @@ struct icmp_sock *icmp_open(int family, char *err, size_t errlen);
 /* --source and --interface for any socket fd of family: binds it to src
  * (when its family is family; port 0) and sends through iface (when not
  * NULL or ""): SO_BINDTODEVICE, or where the kernel refuses that to a
- * process without CAP_NET_RAW (Linux before 5.7) IP_UNICAST_IF /
- * IPV6_UNICAST_IF, which steer what is sent and need no privilege.
+ * process without CAP_NET_RAW (Linux before 5.7) and fd is not a TCP
+ * socket, IP_UNICAST_IF / IPV6_UNICAST_IF, which steer what is sent and
+ * need no privilege.
  * Returns 0, or -1 with the reason in err. */
 int icmp_bind_fd(int fd, int family, const struct sockaddr_storage *src,
 		 const char *iface, char *err, size_t errlen);

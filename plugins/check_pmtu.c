@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "deadline.h"
@@ -809,17 +810,33 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 }
 
 /* --source and --interface on the echo sockets, opened before the options
- * were read. */
+ * were read; in tcp mode a trial TCP socket of each family, so that a
+ * refusal is said once (UNKNOWN) instead of as two failed fetches. */
 static void bind_early(const struct std_opts *std)
 {
 	char err[240];
 
-	for (int k = 0; k < 2; k++)
-		if (early[k] &&
-		    icmp_bind(early[k], k ? &std->source4 : &std->source6,
-			      std->iface, err, sizeof err))
+	for (int k = 0; k < 2; k++) {
+		int fam = k ? AF_INET : AF_INET6;
+		const struct sockaddr_storage *src =
+		    k ? &std->source4 : &std->source6;
+		int rc = 0;
+		if (o.mode == MODE_ICMP && early[k]) {
+			rc = icmp_bind(early[k], src, std->iface, err,
+				       sizeof err);
+		} else if (o.mode == MODE_TCP &&
+			   (src->ss_family || std->iface[0])) {
+			int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (fd >= 0) {
+				rc = icmp_bind_fd(fd, fam, src, std->iface, err,
+						  sizeof err);
+				close(fd);
+			}
+		}
+		if (rc)
 			report_die(plugin.label, STATE_UNKNOWN, "source", "%s",
 				   err);
+	}
 }
 
 int main(int argc, char **argv)

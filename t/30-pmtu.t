@@ -290,6 +290,9 @@ code_is($p, 'fetch_complete', 'OK', 'tcp --source');
 $p = pmtu('-H', $A->{srv6}, '--source', $A->{srv6});
 is($p->{rc}, 3, '--source that is not ours: UNKNOWN');
 code_is($p, 'source', 'UNKNOWN', '--source that is not ours');
+$p = pmtu('--mode', 'tcp', '-H', $A->{srv6}, '--source', $A->{srv6});
+is($p->{rc}, 3, 'tcp, --source that is not ours: UNKNOWN, not a failed fetch');
+code_is($p, 'source', 'UNKNOWN', 'tcp, --source that is not ours');
 $p = pmtu('-H', $A->{srv6}, '--interface', 'lanA', { user => 'nobody' });
 is($p->{rc}, 3, 'nobody, --interface, ping sockets closed: UNKNOWN (no socket)');
 
