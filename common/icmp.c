@@ -39,10 +39,10 @@ struct icmp_sock {
 	uint8_t *buf;
 };
 
+/* Short enough for the first line (200 characters with the label). */
 static const char *const ping_hint =
-    "ping sockets not allowed for this group (sysctl "
-    "net.ipv4.ping_group_range) and no raw socket without CAP_NET_RAW "
-    "(setcap cap_net_raw+ep on the plugin)";
+    "sysctl net.ipv4.ping_group_range excludes this group and a raw socket "
+    "needs CAP_NET_RAW (setcap cap_net_raw+ep on the plugin)";
 
 static int set_opts(struct icmp_sock *s)
 {
@@ -105,8 +105,13 @@ struct icmp_sock *icmp_open(int family, char *err, size_t errlen)
 		s->fd = socket(family, SOCK_RAW | flags, proto);
 	}
 	if (s->fd < 0) {
-		snprintf(err, errlen, "cannot open an %s echo socket: %s (%s)",
-			 addr_family_name(family), ping_hint, strerror(errno));
+		int e = errno;
+		if (e == EPERM || e == EACCES)
+			snprintf(err, errlen, "no %s echo socket: %s",
+				 addr_family_name(family), ping_hint);
+		else
+			snprintf(err, errlen, "no %s echo socket: %s",
+				 addr_family_name(family), strerror(e));
 		free(s->buf);
 		free(s);
 		return NULL;

@@ -42,6 +42,7 @@
 #include "check_pmtu.d/search.h"
 #include "priv.h"
 #include "report.h"
+#include "text.h"
 
 enum mode { MODE_ICMP, MODE_TCP };
 
@@ -656,6 +657,26 @@ struct part {
 	const char *phrase, *text;
 };
 
+/* The whole first line, "PMTU CRITICAL - " included, within
+ * REPORT_FIRST_LINE_MAX: a detail in parentheses goes first (it is in the
+ * long output), then whole phrases from the end. */
+static void fit_first_line(char *buf)
+{
+	size_t max = REPORT_FIRST_LINE_MAX - strlen(plugin.label) -
+		     strlen(" CRITICAL - ");
+	char *cut = NULL;
+
+	if (strlen(buf) <= max)
+		return;
+	for (char *q = strstr(buf, " ("); q && (size_t)(q - buf) <= max;
+	     q = strstr(q + 1, " ("))
+		cut = q;
+	if (cut && cut > buf)
+		*cut = '\0';
+	else
+		text_cut(buf, max);
+}
+
 static void summary(struct report *r, const struct std_opts *std,
 		    struct part *p, size_t n)
 {
@@ -672,16 +693,19 @@ static void summary(struct report *r, const struct std_opts *std,
 			p[k] = p[k - 1];
 			p[k - 1] = t;
 		}
-	if (n == 1) {
-		report_summary(r, "%s", p[0].text);
-		return;
-	}
 	buf[0] = '\0';
-	if (!std->host.literal)
-		len = (size_t)snprintf(buf, sizeof buf, "%s: ", std->host.name);
-	for (size_t i = 0; i < n && len < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
-					i ? "; " : "", p[i].phrase);
+	if (n == 1) {
+		snprintf(buf, sizeof buf, "%s", p[0].text);
+	} else {
+		if (!std->host.literal)
+			len = (size_t)snprintf(buf, sizeof buf,
+					       "%s: ", std->host.name);
+		for (size_t i = 0; i < n && len < sizeof buf; i++)
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+						"%s%s", i ? "; " : "",
+						p[i].phrase);
+	}
+	fit_first_line(buf);
 	report_summary(r, "%s", buf);
 }
 

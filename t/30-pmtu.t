@@ -20,10 +20,20 @@ my $lab = V6Lab->new(parts => [qw(web dns hostile)]);
 my $A   = V6Lab::ADDR;
 
 # Every run is bounded twice: -t for the plugin, timeout for the process.
+# Every first line (perfdata aside) must fit 200 characters: the long ones
+# are collected and checked once at the end.
+my @too_long;
+sub fits {
+    my ($p) = @_;
+    my $s = $p->{json} ? "PMTU $p->{json}{state} - $p->{json}{summary}" : (split / \|/, $p->{first})[0] // '';
+    push @too_long, $s if length $s > 200;
+    return $p;
+}
 my $check_pmtu = $lab->checker('check_pmtu', t => 8, timeout => 15, json => 1);
-sub pmtu { $check_pmtu->(@_) }
+sub pmtu { fits($check_pmtu->(@_)) }
 # The nagios form, for the human sentences (no -t: each run gives its own).
-my $words = $lab->checker('check_pmtu', timeout => 15);
+my $nagios = $lab->checker('check_pmtu', timeout => 15);
+my $words = sub { fits($nagios->(@_)) };
 
 sub fresh { $lab->off($_) for qw(pmtud-blackhole icmp-screen); $lab->flush }
 
@@ -155,7 +165,8 @@ like(text_of($p, 'fetch_failed'), qr/normal MSS: Connection refused; MSS 1220: C
 # --- items 3 and 7: hostile servers --------------------------------------------
 
 fresh();
-my $tcp3 = $lab->checker('check_pmtu', t => 3, timeout => 10, json => 1);
+my $tcp3c = $lab->checker('check_pmtu', t => 3, timeout => 10, json => 1);
+my $tcp3 = sub { fits($tcp3c->(@_)) };
 $p = $tcp3->('--mode', 'tcp', '-H', $A->{srv6}, '-p', 8003);
 is($p->{rc}, 3, 'steady 2 MB/s stream cut by -t: the -t state (UNKNOWN)');
 code_is($p, 'still_receiving', 'UNKNOWN', 'steady stream');
@@ -235,7 +246,8 @@ ok(!exists $p->{perf}{pmtu_v4} && !exists $p->{perf}{rtt_1280_v4}, '-6: no IPv4 
 # --- item 1: AAAA queries unanswered (a GSLB that ignores AAAA), default -t ----------
 
 $lab->on('dns-noaaaa');
-my $t10 = $lab->checker('check_pmtu', timeout => 15, json => 1);
+my $t10c = $lab->checker('check_pmtu', timeout => 15, json => 1);
+my $t10 = sub { fits($t10c->(@_)) };
 $p = $t10->('-H', 'www.lab.test');
 is($p->{rc}, 2, 'dns-noaaaa: CRITICAL');
 code_is($p, 'aaaa_unanswered', 'CRITICAL', 'dns-noaaaa');
@@ -394,5 +406,7 @@ for my $bad (
     like($r->{first}, qr/^PMTU UNKNOWN - /, "$name: one line");
     like($r->{first}, $like, "$name: names the problem");
 }
+
+is_deeply(\@too_long, [], 'every first line within 200 characters');
 
 done_testing();
