@@ -47,10 +47,15 @@ LAB_BIN := contrib/lab/nfq-delay
 FUZZ_TARGETS := $(patsubst t/fuzz/fuzz_%.c,%,$(wildcard t/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(addprefix t/fuzz/replay_,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
+FUZZ_SRC_rogue_ra = plugins/check_rogue_ra.d/ra_parse.c
+OSPF_D = plugins/check_ospfv3_neighbors.d
+FUZZ_SRC_ospfv3_frr = $(OSPF_D)/frr.c $(OSPF_D)/nbr.c
+FUZZ_SRC_ospfv3_bird = $(OSPF_D)/bird.c $(OSPF_D)/nbr.c
+FUZZ_SRC_ospfv3_snmp = $(OSPF_D)/snmprow.c $(OSPF_D)/nbr.c
 # Plugins that need a raw socket get cap_net_raw at install time.
 CAP_PLUGINS := $(filter $(addprefix plugins/,check_pmtu check_rogue_ra check_default_route_liveness),$(PLUGINS))
 
-.PHONY: all deps check test unit integration demo install uninstall man clean fuzz configs FORCE
+.PHONY: all deps check test unit integration demo plugins install install-files uninstall man clean fuzz configs FORCE
 all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) $(FUZZ_REPLAY)
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1 and back).
@@ -58,7 +63,7 @@ all: $(LIB) $(PLUGINS) $(UNITS) $(TOOLS) $(LAB_BIN) $(FUZZ_REPLAY)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
 %.o: %.c .build-flags
-	$(CC) $(CFLAGS) -MMD -MP -MF $(@:.o=.dep) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -MF $(@:.o=.dep) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -71,7 +76,8 @@ t/unit/test_%: t/unit/test_%.o $$(call own_obj,$$*) $(LIB)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) $(LIBS_$(notdir $@)) -lm -o $@
 t/tools/%: t/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) $< $(LIB) $(PKG_LIBS) -lm -o $@
-t/fuzz/replay_%: t/fuzz/fuzz_%.o t/fuzz/replay.o $$(patsubst %.c,%.o,$$(FUZZ_SRC_$$*)) $(LIB)
+fuzz_obj = $(patsubst %.c,%.o,$(FUZZ_SRC_$(1)))
+t/fuzz/replay_%: t/fuzz/fuzz_%.o t/fuzz/replay.o $$(call fuzz_obj,$$*) $(LIB)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(PKG_LIBS) -lm -o $@
 
 # The engines' configuration from the plugins' option tables.
@@ -115,12 +121,17 @@ build/man/%.1: plugins/%
 	help2man --no-info --no-discard-stderr -N \
 	  -n "$$(plugins/$* --help | sed -n 2p | sed 's/\.$$//')" -o $@ plugins/$*
 
-# Setting the capability needs root; a packager running as a user gets
-# the setcap line to run later (the Debian package does it in postinst).
-install: all man
+plugins: $(PLUGINS)
+
+# The files alone (the Debian package's build uses this: its postinst sets
+# the capability on the installed system).
+install-files: plugins man
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+
+# Setting the capability needs root; a user gets the setcap line to run.
+install: install-files
 	@if [ "$$(id -u)" = 0 ] && command -v setcap >/dev/null; then \
 	  for p in $(notdir $(CAP_PLUGINS)); do \
 	    setcap cap_net_raw+ep $(DESTDIR)$(PLUGINDIR)/$$p && echo "setcap cap_net_raw+ep $$p"; \

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "addr.h"
 #include "deadline.h"
@@ -102,21 +104,65 @@ static int on_timer(CURLM *m, long timeout_ms, void *userp)
 	return 0;
 }
 
+/* When transfer x counts as stalled (monotonic seconds), or < 0 when it
+ * is not watched: only a stall time the caller asked for ends a transfer
+ * early; the default one only judges what the deadline cut. */
+static double stall_at(const struct http_xfer *x)
+{
+	if (!x->o || x->o->stall_ms <= 0)
+		return -1;
+	return x->last_byte_s + (double)x->o->stall_ms / 1000;
+}
+
+static double next_at(const struct http_ctx *c)
+{
+	double at = c->timer_at;
+
+	for (size_t i = 0; i < c->nrun; i++) {
+		double s = stall_at(c->run[i]);
+		if (s >= 0 && (at < 0 || s < at))
+			at = s;
+	}
+	return at;
+}
+
 static long next_ms(void *arg)
 {
 	struct http_ctx *c = arg;
+	double at = c->nrun ? next_at(c) : -1;
 
-	if (c->timer_at < 0 || c->nrun == 0)
+	if (at < 0)
 		return -1;
-	double left = (c->timer_at - mono_now_s()) * 1000;
+	double left = (at - mono_now_s()) * 1000;
 	return left <= 0 ? 0 : (long)(left + 0.999);
+}
+
+/* Ends the first transfer that has had no byte for its stall time; true
+ * when one was ended (the list changed: look again). */
+static bool end_one_stall(struct http_ctx *c, double now)
+{
+	for (size_t i = 0; i < c->nrun; i++) {
+		struct http_xfer *x = c->run[i];
+		double s = stall_at(x);
+		if (s >= 0 && s <= now) {
+			x->stall_abort = true;
+			complete(c, x, CURLE_OPERATION_TIMEDOUT, false);
+			return true;
+		}
+	}
+	return false;
 }
 
 static void fire(void *arg)
 {
 	struct http_ctx *c = arg;
+	double now = mono_now_s();
 	int running;
 
+	while (end_one_stall(c, now))
+		;
+	if (c->timer_at < 0 || c->timer_at > now)
+		return;
 	c->timer_at = -1; /* curl may set a new one from inside */
 	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	collect(c);
@@ -162,15 +208,26 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 
 	x->body_bytes += (long long)len;
 	x->last_byte_s = mono_now_s();
+	if (x->first_rx_s <= 0)
+		x->first_rx_s = x->last_byte_s;
 	if (x->md)
 		EVP_DigestUpdate(x->md, p, len);
 	size_t keep = x->body_len < cap ? cap - x->body_len : 0;
 	keep = keep < len ? keep : len;
-	if (keep) {
-		char *nb = realloc(x->body, x->body_len + keep + 1);
+	if (keep && x->body_len + keep + 1 > x->body_alloc) {
+		/* grow by doubling: a body arriving in 16 KB pieces must not
+		 * cost a copy of everything so far per piece */
+		size_t want = x->body_len + keep + 1;
+		size_t grow = x->body_alloc ? x->body_alloc * 2 : 16384;
+		grow = grow < want ? want : grow;
+		grow = grow > cap + 1 ? cap + 1 : grow;
+		char *nb = realloc(x->body, grow);
 		if (!nb)
 			return 0; /* curl ends it with CURLE_WRITE_ERROR */
 		x->body = nb;
+		x->body_alloc = grow;
+	}
+	if (keep) {
 		memcpy(x->body + x->body_len, p, keep);
 		x->body_len += keep;
 		x->body[x->body_len] = '\0';
@@ -188,6 +245,13 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 
 	x->last_byte_s = mono_now_s();
+	if (x->first_rx_s <= 0)
+		x->first_rx_s = x->last_byte_s;
+	x->header_seen += (long long)len;
+	if (x->header_seen > (long long)HTTP_HEADER_CAP) {
+		x->header_flood = true;
+		return 0; /* curl ends it with CURLE_WRITE_ERROR */
+	}
 	if (len > 5 && !strncmp(p, "HTTP/", 5)) {
 		const char *sp = memchr(p, ' ', len);
 		const char *end = p + len;
@@ -304,12 +368,127 @@ static int on_verify(int ok, X509_STORE_CTX *sc)
 
 /* curl calls this after its own SSL_CTX set-up and before SSL_new(): the
  * verify mode stays curl's, only our observer is added. */
+/* Watches the handshake: a ClientHello written means TCP is up; a
+ * message from the server means it answers. Either is progress, so a
+ * handshake that hangs is told apart from a SYN without answer. */
+static void on_tls_msg(int write_p, int version, int content_type,
+		       const void *buf, size_t len, SSL *ssl, void *arg)
+{
+	struct http_xfer *x =
+	    SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ssl_idx);
+
+	(void)version;
+	(void)buf;
+	(void)len;
+	(void)arg;
+	if (!x || content_type == SSL3_RT_HEADER ||
+	    content_type == SSL3_RT_INNER_CONTENT_TYPE)
+		return;
+	x->tcp_up = true;
+	x->last_byte_s = mono_now_s();
+	if (write_p)
+		x->tls_hello_sent = true;
+	else
+		x->tls_answered = true;
+}
+
 static CURLcode on_ssl_ctx(CURL *e, void *ctx, void *arg)
 {
 	(void)e;
 	SSL_CTX_set_ex_data(ctx, ssl_idx, arg);
 	SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), on_verify);
+	SSL_CTX_set_msg_callback(ctx, on_tls_msg);
 	return CURLE_OK;
+}
+
+/* Called once connected (and past TLS), just before the request goes. */
+static int on_prereq(void *arg, char *primary_ip, char *local_ip,
+		     int primary_port, int local_port)
+{
+	struct http_xfer *x = arg;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	x->tcp_up = x->request_sent = true;
+	x->last_byte_s = mono_now_s();
+	return CURL_PREREQFUNC_OK;
+}
+
+/* -vvv: curl's own account of the protocol steps, on stderr. */
+static int on_debug(CURL *e, curl_infotype type, char *data, size_t size,
+		    void *arg)
+{
+	static const char *const tag[] = {[CURLINFO_TEXT] = "*",
+					  [CURLINFO_HEADER_IN] = "<",
+					  [CURLINFO_HEADER_OUT] = ">"};
+	const struct http_xfer *x = arg;
+	char a[ADDR_STRLEN];
+
+	(void)e;
+	if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_IN &&
+	    type != CURLINFO_HEADER_OUT)
+		return 0;
+	while (size && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+		size--;
+	addr_format((const struct sockaddr *)&x->addr, a, sizeof a);
+	vlog(3, "http [%s] %s %.*s\n", a, tag[type],
+	     (int)(size > 300 ? 300 : size), data);
+	return 0;
+}
+
+/* With both --source and --interface: CURLOPT_INTERFACE takes the address,
+ * the device is bound here. */
+static int on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	const struct http_xfer *x = arg;
+	const char *dev = x->o ? x->o->iface : NULL;
+
+	if (purpose != CURLSOCKTYPE_IPCXN || !dev || !dev[0])
+		return CURL_SOCKOPT_OK;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+		       (socklen_t)strlen(dev)) < 0) {
+		vlog(1, "http: cannot bind to %s: %s\n", dev, strerror(errno));
+		return CURL_SOCKOPT_ERROR;
+	}
+	return CURL_SOCKOPT_OK;
+}
+
+int http_client_cert_check(const char *cert, const char *key, char *err,
+			   size_t errlen)
+{
+	static const char *const what[] = {
+	    "client certificate cannot be loaded",
+	    "private key cannot be loaded",
+	    "private key does not match the client certificate",
+	};
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	int stage = 0;
+
+	if (!ctx) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ERR_clear_error();
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) == 1) {
+		stage = 1;
+		if (SSL_CTX_use_PrivateKey_file(ctx, key ? key : cert,
+						SSL_FILETYPE_PEM) == 1) {
+			stage = 2;
+			if (SSL_CTX_check_private_key(ctx) == 1)
+				stage = 3;
+		}
+	}
+	if (stage < 3) {
+		char e[160];
+		ERR_error_string_n(ERR_peek_last_error(), e, sizeof e);
+		const char *r = strrchr(e, ':');
+		snprintf(err, errlen, "%s (%s)", what[stage], r ? r + 1 : e);
+	}
+	ERR_clear_error();
+	SSL_CTX_free(ctx);
+	return stage < 3 ? -1 : 0;
 }
 
 int http_url_split(const char *url, struct http_url *u, char *err,
@@ -461,12 +640,40 @@ static int setup(struct http_xfer *x, CURL *e, char *err, size_t errlen)
 		SET(CURLOPT_NOBODY, 1L);
 	else if (o->method)
 		SET(CURLOPT_CUSTOMREQUEST, o->method);
-	if (o->stall_ms > 0) {
-		SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-		SET(CURLOPT_LOW_SPEED_TIME, (o->stall_ms + 999) / 1000);
+	if (log_verbosity() >= 3) {
+		SET(CURLOPT_VERBOSE, 1L);
+		SET(CURLOPT_DEBUGFUNCTION, on_debug);
+		SET(CURLOPT_DEBUGDATA, x);
 	}
+	SET(CURLOPT_PREREQFUNCTION, on_prereq);
+	SET(CURLOPT_PREREQDATA, x);
 	if (o->ca_file)
 		SET(CURLOPT_CAINFO, o->ca_file);
+	if (o->client_cert) {
+		SET(CURLOPT_SSLCERT, o->client_cert);
+		SET(CURLOPT_SSLCERTTYPE, "PEM");
+		SET(CURLOPT_SSLKEY,
+		    o->client_key ? o->client_key : o->client_cert);
+		SET(CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	if (o->userpwd) {
+		SET(CURLOPT_USERPWD, o->userpwd);
+		SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+	}
+	const char *src =
+	    x->addr.ss_family == AF_INET6 ? o->source6 : o->source4;
+	char itf[IF_NAMESIZE + ADDR_STRLEN + 8];
+	itf[0] = '\0';
+	if (src)
+		snprintf(itf, sizeof itf, "host!%s", src);
+	else if (o->iface && o->iface[0])
+		snprintf(itf, sizeof itf, "if!%s", o->iface);
+	if (itf[0])
+		SET(CURLOPT_INTERFACE, itf);
+	if (src && o->iface && o->iface[0]) {
+		SET(CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+		SET(CURLOPT_SOCKOPTDATA, x);
+	}
 	if (o->insecure) {
 		SET(CURLOPT_SSL_VERIFYPEER, 0L);
 		SET(CURLOPT_SSL_VERIFYHOST, 0L);
@@ -498,6 +705,12 @@ static void reset_results(struct http_xfer *x)
 	memset(x->digest, 0, sizeof x->digest);
 	x->t_connect = x->t_tls = x->t_first_byte = x->t_total = 0;
 	memset(&x->tls, 0, sizeof x->tls);
+	x->deadline_phase = HTTP_PHASE_CONNECT;
+	x->rate_Bps = 0;
+	x->tcp_up = x->tls_hello_sent = x->tls_answered = false;
+	x->request_sent = x->stall_abort = x->header_flood = false;
+	x->header_seen = 0;
+	x->first_rx_s = 0;
 }
 
 static void free_private(struct http_xfer *x)
@@ -572,22 +785,57 @@ static bool is_tls_error(CURLcode code)
 	}
 }
 
-/* A transfer that ran out of time: how far it got tells the story. */
-static enum http_fail timeout_class(const struct http_xfer *x)
+static enum http_phase phase_of(const struct http_xfer *x)
 {
 	bool tls = !strncasecmp(x->url, "https:", 6);
+	bool rx =
+	    x->header_bytes > 0 || x->body_bytes > 0 || x->header_seen > 0;
 
-	if (x->t_connect <= 0)
+	if (!x->tcp_up && x->t_connect <= 0 && !rx)
+		return HTTP_PHASE_CONNECT;
+	if (tls && x->t_tls <= 0 && !x->request_sent && !rx)
+		return HTTP_PHASE_TLS;
+	if (!rx)
+		return HTTP_PHASE_WAIT;
+	return HTTP_PHASE_RECEIVE;
+}
+
+/* A transfer that ran out of time: how far it got tells the story. No
+ * byte for the stall time is a stall, a finding about the path or the
+ * server; anything still moving when the deadline came is only cut. */
+static enum http_fail timeout_class(struct http_xfer *x)
+{
+	long limit_ms =
+	    x->o && x->o->stall_ms > 0 ? x->o->stall_ms : HTTP_STALL_DEFAULT_MS;
+	double now = mono_now_s();
+	double idle_ms = (now - x->last_byte_s) * 1000;
+	enum http_phase ph = phase_of(x);
+
+	x->deadline_phase = ph;
+	if (x->first_rx_s > 0 && now > x->first_rx_s)
+		x->rate_Bps = (double)x->body_bytes / (now - x->first_rx_s);
+	if (!x->stall_abort && idle_ms < (double)limit_ms)
+		return HTTP_FAIL_DEADLINE;
+	switch (ph) {
+	case HTTP_PHASE_CONNECT:
 		return HTTP_FAIL_CONNECT_TIMEOUT;
-	if (tls && x->t_tls <= 0 && x->header_bytes == 0)
+	case HTTP_PHASE_TLS:
 		return HTTP_FAIL_TLS_STALLED;
-	if (x->header_bytes == 0 && x->body_bytes == 0)
+	case HTTP_PHASE_WAIT:
 		return HTTP_FAIL_NO_RESPONSE;
+	case HTTP_PHASE_RECEIVE:
+		break;
+	}
 	return HTTP_FAIL_STALLED;
 }
 
-static enum http_fail classify(const struct http_xfer *x, CURLcode code)
+static enum http_fail classify(struct http_xfer *x, CURLcode code)
 {
+	if (x->header_flood)
+		return HTTP_FAIL_HEADER_FLOOD;
+	if ((code == CURLE_RECV_ERROR || code == CURLE_PARTIAL_FILE) &&
+	    strcasestr(x->error, "chunk"))
+		return HTTP_FAIL_CHUNKED;
 	switch (code) {
 	case CURLE_OK:
 		return HTTP_FAIL_NONE;
@@ -675,8 +923,14 @@ static void complete(struct http_ctx *c, struct http_xfer *x, CURLcode code,
 	curl_multi_remove_handle(c->multi, x->easy);
 	free_private(x);
 	x->done = true;
-	vlog(2, "http: %s done: curl %d (%s), HTTP %ld, %lld B\n", x->url,
-	     x->curl_code, x->error, x->status, x->body_bytes);
+	char a[ADDR_STRLEN], why[200];
+	addr_format((const struct sockaddr *)&x->addr, a, sizeof a);
+	http_fail_text(x, why, sizeof why);
+	vlog(1,
+	     "http: %s via %s: HTTP %ld, %lld B in %.3f s%s%s (curl %d%s%s)\n",
+	     x->url, a, x->status, x->body_bytes, x->t_total,
+	     why[0] ? ": " : "", why, x->curl_code, x->error[0] ? ", " : "",
+	     x->error);
 	if (!at_deadline && x->on_done)
 		x->on_done(x, x->arg);
 }
@@ -711,6 +965,7 @@ void http_xfer_release(struct http_xfer *x)
 	free(x->body);
 	x->body = NULL;
 	x->body_len = 0;
+	x->body_alloc = 0;
 }
 
 static const char *errno_words(int e)
@@ -762,6 +1017,73 @@ static void tls_text(const struct http_xfer *x, char *buf, size_t len)
 	}
 }
 
+const char *http_phase_name(enum http_phase p)
+{
+	switch (p) {
+	case HTTP_PHASE_CONNECT:
+		return "connecting";
+	case HTTP_PHASE_TLS:
+		return "the TLS handshake";
+	case HTTP_PHASE_WAIT:
+		return "waiting for the response";
+	case HTTP_PHASE_RECEIVE:
+		break;
+	}
+	return "receiving the response";
+}
+
+/* "2048 KB/s", or "1 B/s" below a kilobyte a second. */
+static void rate_text(double bps, char *buf, size_t len)
+{
+	if (bps >= 1024)
+		snprintf(buf, len, "%.0f KB/s", bps / 1024);
+	else
+		snprintf(buf, len, "%.0f B/s", bps);
+}
+
+/* A transfer the deadline cut while it still moved: where, and how fast. */
+static void deadline_text(const struct http_xfer *x, const char *sz, char *buf,
+			  size_t len)
+{
+	const char *step = http_phase_name(x->deadline_phase);
+	char rate[32];
+
+	switch (x->deadline_phase) {
+	case HTTP_PHASE_CONNECT:
+		snprintf(buf, len,
+			 "not connected after %.1f s when -t ran out during "
+			 "%s",
+			 x->t_total, step);
+		return;
+	case HTTP_PHASE_TLS:
+		snprintf(buf, len,
+			 "TLS handshake did not finish in %.1f s when -t ran "
+			 "out during %s",
+			 x->t_total, step);
+		return;
+	case HTTP_PHASE_WAIT:
+		snprintf(buf, len,
+			 "no response %.1f s after connecting when -t ran "
+			 "out during %s",
+			 x->t_total - x->t_connect, step);
+		return;
+	case HTTP_PHASE_RECEIVE:
+		break;
+	}
+	if (x->body_bytes == 0) {
+		/* the headers came a moment ago: too soon to call it a stall */
+		snprintf(buf, len,
+			 "the headers came, no body yet when -t ran out during "
+			 "%s (%s)",
+			 step, sz);
+		return;
+	}
+	rate_text(x->rate_Bps, rate, sizeof rate);
+	snprintf(buf, len,
+		 "still receiving at %s when -t ran out during %s (%s)", rate,
+		 step, sz);
+}
+
 void http_fail_text(const struct http_xfer *x, char *buf, size_t len)
 {
 	const char *fam = addr_family_name(x->addr.ss_family);
@@ -801,10 +1123,32 @@ void http_fail_text(const struct http_xfer *x, char *buf, size_t len)
 		tls_text(x, buf, len);
 		return;
 	case HTTP_FAIL_TLS_STALLED:
+		if (x->tls_answered)
+			snprintf(buf, len,
+				 "TLS handshake did not finish: stalled after "
+				 "the server's first messages over %s "
+				 "(typical of a Path MTU Discovery blackhole)",
+				 fam);
+		else
+			snprintf(buf, len,
+				 "TLS handshake did not finish: no answer to "
+				 "the ClientHello within %.1f s over %s",
+				 x->t_total, fam);
+		return;
+	case HTTP_FAIL_HEADER_FLOOD:
 		snprintf(buf, len,
-			 "TLS handshake stalled after connecting over %s "
-			 "(typical of a Path MTU Discovery blackhole)",
-			 fam);
+			 "header flood: more than %u KB of response header "
+			 "lines without an end",
+			 HTTP_HEADER_CAP >> 10);
+		return;
+	case HTTP_FAIL_CHUNKED: {
+		const char *r = strstr(x->error, "::");
+		snprintf(buf, len, "broken chunked body after %lld bytes: %s",
+			 x->body_bytes, r ? r + 2 : x->error);
+		return;
+	}
+	case HTTP_FAIL_DEADLINE:
+		deadline_text(x, sz, buf, len);
 		return;
 	case HTTP_FAIL_NO_RESPONSE:
 		snprintf(buf, len,

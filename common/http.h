@@ -9,10 +9,18 @@
  *
  * What a transfer records is what an operator needs to tell the failures
  * apart: no connection (refused, unreachable with the kernel's reason,
- * timed out), TLS refused or not verified (with the certificate seen),
- * a response that started and then stopped ("stalled after N of M bytes",
- * the mark of a Path MTU Discovery blackhole), or a complete response with
- * its status, size, digest and timing phases. */
+ * timed out), TLS refused or not verified (with the certificate seen), a
+ * TLS handshake that never finished, a response that started and then
+ * stopped ("stalled after N of M bytes", the mark of a Path MTU Discovery
+ * blackhole), a response that breaks HTTP (header lines without end, a
+ * broken chunked body), or a complete response with its status, size,
+ * digest and timing phases.
+ *
+ * A stall is no byte for the stall time (http_opts.stall_ms, else
+ * HTTP_STALL_DEFAULT_MS). A transfer that the run's deadline cuts while it
+ * is still moving is not a stall: it is HTTP_FAIL_DEADLINE ("still
+ * receiving at N KB/s when -t ran out"), a timeout rather than a finding
+ * about the site. */
 #ifndef V6OPS_HTTP_H
 #define V6OPS_HTTP_H
 
@@ -27,6 +35,11 @@
 	(4u << 20)	   /* bytes of body kept for searching                 \
 			    */
 #define HTTP_DIGEST_LEN 32 /* SHA-256 */
+/* No byte for this long is a stall when the caller set no stall time. */
+#define HTTP_STALL_DEFAULT_MS 2000
+/* Response header bytes beyond this are a header flood: no real server
+ * sends that much before the body. */
+#define HTTP_HEADER_CAP (64u << 10)
 
 enum http_version {
 	HTTP_VERSION_ANY = 0,
@@ -41,13 +54,21 @@ struct http_opts {
 	const char *post;	    /* request body, or NULL */
 	const char *const *headers; /* "Name: value" lines */
 	size_t nheaders;
-	const char *user_agent; /* NULL: "v6ops-plugins/VERSION" */
-	const char *ca_file;	/* NULL: the system store */
-	bool insecure;		/* skip certificate and name verification */
-	const char *proxy;	/* NULL: direct, whatever http_proxy says */
+	const char *user_agent;	 /* NULL: "v6ops-plugins/VERSION" */
+	const char *ca_file;	 /* NULL: the system store */
+	const char *client_cert; /* PEM client certificate, or NULL */
+	const char *client_key;	 /* its PEM private key (NULL: in the cert) */
+	const char *userpwd;	 /* "user:password" for basic auth, or NULL */
+	/* the local address to send from per family (literals), or NULL;
+	 * the interface to send through, or NULL */
+	const char *source4, *source6, *iface;
+	bool insecure;	   /* skip certificate and name verification */
+	const char *proxy; /* NULL: direct, whatever http_proxy says */
 	enum http_version version;
 	size_t body_cap; /* 0: HTTP_BODY_CAP_DEFAULT */
-	long stall_ms;	 /* > 0: abort when no byte arrives for this long */
+	long stall_ms;	 /* > 0: abort when no byte arrives for this long;
+			    0: HTTP_STALL_DEFAULT_MS, only to judge a
+			    transfer the deadline cut */
 };
 
 /* Why a transfer did not deliver a complete response. */
@@ -58,12 +79,24 @@ enum http_fail {
 	HTTP_FAIL_UNREACHABLE, /* ICMP unreachable, no route: see os_errno */
 	HTTP_FAIL_CONNECT_TIMEOUT, /* no answer to the SYN */
 	HTTP_FAIL_CONNECT,	   /* any other failure to connect */
-	HTTP_FAIL_TLS,	       /* handshake refused or certificate rejected */
-	HTTP_FAIL_TLS_STALLED, /* connected, handshake never finished */
-	HTTP_FAIL_NO_RESPONSE, /* request sent, not one byte came back */
-	HTTP_FAIL_STALLED,     /* headers or part of the body, then nothing */
-	HTTP_FAIL_CUT,	       /* the server closed or reset mid-response */
-	HTTP_FAIL_OTHER,       /* anything else; error holds curl's words */
+	HTTP_FAIL_TLS,		/* handshake refused or certificate rejected */
+	HTTP_FAIL_TLS_STALLED,	/* connected, handshake never finished */
+	HTTP_FAIL_NO_RESPONSE,	/* request sent, not one byte came back */
+	HTTP_FAIL_STALLED,	/* headers or part of the body, then nothing */
+	HTTP_FAIL_CUT,		/* the server closed or reset mid-response */
+	HTTP_FAIL_HEADER_FLOOD, /* header lines beyond HTTP_HEADER_CAP */
+	HTTP_FAIL_CHUNKED,	/* a chunked body that breaks its framing */
+	HTTP_FAIL_DEADLINE,	/* still moving when the run's deadline cut it:
+				   see deadline_phase */
+	HTTP_FAIL_OTHER,	/* anything else; error holds curl's words */
+};
+
+/* How far a transfer had come. */
+enum http_phase {
+	HTTP_PHASE_CONNECT = 0, /* the SYN not yet answered */
+	HTTP_PHASE_TLS,		/* the TLS handshake */
+	HTTP_PHASE_WAIT,	/* request sent, no byte of the response */
+	HTTP_PHASE_RECEIVE,	/* the response coming in */
 };
 
 /* The server certificate (depth 0) as the TLS handshake showed it, whether
@@ -100,7 +133,7 @@ struct http_xfer {
 	long long body_bytes;	  /* received, whether kept or not */
 	long long content_length; /* -1: not announced */
 	char *body;		  /* NUL-terminated, at most body_cap bytes */
-	size_t body_len;
+	size_t body_len, body_alloc;
 	bool body_truncated;		       /* body_bytes > body_len */
 	unsigned char digest[HTTP_DIGEST_LEN]; /* SHA-256 of the whole body */
 	char location[512]; /* absolute redirect target of a 3xx, or "" */
@@ -108,6 +141,10 @@ struct http_xfer {
 	 * 0 when the phase was not reached */
 	double t_connect, t_tls, t_first_byte, t_total;
 	struct http_tls tls;
+	/* HTTP_FAIL_DEADLINE: where the deadline found it, and the rate of
+	 * the body (bytes a second since the first byte, 0 before) */
+	enum http_phase deadline_phase;
+	double rate_Bps;
 	/* private */
 	void *easy;
 	struct http_ctx *ctx;
@@ -115,6 +152,10 @@ struct http_xfer {
 	void *hdrs;
 	void *connect_to;
 	double started_s, last_byte_s;
+	bool tcp_up, tls_hello_sent, tls_answered, request_sent;
+	bool stall_abort, header_flood;
+	long long header_seen;
+	double first_rx_s;
 };
 
 struct http_ctx;
@@ -159,8 +200,17 @@ void http_xfer_release(struct http_xfer *x);
 /* The failure in an operator's words, without the address, e.g.
  * "connection refused", "unreachable (host unreachable)", "transfer
  * stalled after 14480 of 204800 bytes over IPv6 (typical of a Path MTU
- * Discovery blackhole)". Empty for HTTP_FAIL_NONE. */
+ * Discovery blackhole)", "still receiving at 2048 KB/s when -t ran out
+ * (5734400 of 104857600 bytes)". Empty for HTTP_FAIL_NONE. */
 void http_fail_text(const struct http_xfer *x, char *buf, size_t len);
+
+/* The phase in words, for "... when -t ran out during <step>". */
+const char *http_phase_name(enum http_phase p);
+
+/* Loads a client certificate and key as the handshake would (PEM); 0, or
+ * -1 with OpenSSL's reason in err. For checking options before a run. */
+int http_client_cert_check(const char *cert, const char *key, char *err,
+			   size_t errlen);
 
 /* "CN=www.example.com, expires 2030-01-01, issuer CN=Lab CA, SAN ..." (""
  * if no certificate was seen). */

@@ -581,7 +581,8 @@ static void print_icinga2(const struct parser *ps)
 	char var[96];
 
 	printf("object CheckCommand \"v6ops_%s\" {\n", short_name);
-	printf("\timport \"v6ops-address\"\n");
+	if (p->std & (STD_HOST | STD_HOST_LIST | STD_HOST_REQUIRED))
+		printf("\timport \"v6ops-address\"\n");
 	printf("\tcommand = [ V6opsPluginDir + \"/%s\" ]\n", p->name);
 	printf("\targuments = {\n");
 	for (size_t i = 0; i < ps->n; i++) {

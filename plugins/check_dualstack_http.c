@@ -17,15 +17,19 @@
  * ("IPv6 broken while IPv4 works"); an address whose certificate names another
  * subject or issuer than the IPv4 one is CRITICAL, other certificate
  * differences WARNING; no AAAA or no A is --no-aaaa / --no-a (WARNING); an AAAA
- * query that times out while A answers is WARNING; status or content differing
- * between the families, or IPv6 slower than --max-delta, is WARNING. Worst one
- * wins. */
+ * query unanswered (or NXDOMAIN) while A answers is CRITICAL, as in every
+ * plugin (README, state policy); status or content differing between the
+ * families, or one family slower than the other by more than --max-delta
+ * (default 1 s), is WARNING. A stall (no byte for --stall-time) is CRITICAL;
+ * a transfer -t cut while it still moved gets the -t state. Worst one wins. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "deadline.h"
@@ -48,7 +52,7 @@ struct pins {
 
 struct opts {
 	const char *uri, *regex, *iregex, *user_agent, *method, *post, *ca_file,
-	    *proxy;
+	    *proxy, *userpwd, *client_cert, *client_key;
 	long port, max_redirs, max_delta_ms, stall_ms;
 	bool ssl, sni, insecure, no_compare, all_addresses, perf_phases;
 	struct opt_list strings, headers;
@@ -59,6 +63,7 @@ struct opts {
 	/* derived by validate() */
 	char url[URL_LEN];
 	char name[256];
+	struct range delta_range; /* -max-delta..max-delta s, for perfdata */
 };
 
 static struct opts o = {
@@ -182,7 +187,21 @@ static const struct opt_def opts[] = {
 		  "and compared)." },
 	{ .lname = "ca-file", .type = OPT_STRING, .target = &o.ca_file,
 	  .arg = "FILE", .help = "CA certificates to verify against, instead "
-				 "of the system's." },
+				 "of the system's. Certificates are verified "
+				 "by default (check_curl needs -D)." },
+	{ .lname = "ca-cert", .type = OPT_STRING, .target = &o.ca_file,
+	  .arg = "FILE", .help = "The same as --ca-file (check_curl's "
+				 "spelling)." },
+	{ .sname = 'J', .lname = "client-cert", .type = OPT_STRING,
+	  .target = &o.client_cert, .arg = "FILE",
+	  .help = "Client certificate (PEM) to present, as check_curl -J; "
+		  "with its key unless -K names another file." },
+	{ .sname = 'K', .lname = "private-key", .type = OPT_STRING,
+	  .target = &o.client_key, .arg = "FILE",
+	  .help = "Private key (PEM) of the -J certificate, as check_curl -K." },
+	{ .sname = 'a', .lname = "authorization", .type = OPT_STRING,
+	  .target = &o.userpwd, .arg = "USER:PASSWORD",
+	  .help = "Basic authentication, as check_curl -a." },
 	{ .lname = "http-version", .type = OPT_CHOICE, .target = &o.http_version,
 	  .arg = "VERSION",
 	  .choices = (const struct opt_choice[]){{"any", HTTP_VERSION_ANY},
@@ -206,14 +225,20 @@ static const struct opt_def opts[] = {
 		  "certificate of another subject or issuer is CRITICAL." },
 	{ .lname = "no-compare", .type = OPT_FLAG, .target = &o.no_compare,
 	  .help = "Do not compare the families." },
-	{ .lname = "max-delta", .type = OPT_LONG, .target = &o.max_delta_ms,
-	  .arg = "MS", .min = 0, .max = 3600000,
-	  .help = "WARNING when IPv6 is slower than IPv4 by more than MS "
-		  "milliseconds: clients will fall back to IPv4." },
+	{ .lname = "max-delta", .type = OPT_DURATION, .target = &o.max_delta_ms,
+	  .arg = "SECONDS", .min = 0, .max = 60000,
+	  .help = "WARNING when one family is slower than the other by more "
+		  "than this (default: 1 s; \"0.2\" or \"200ms\" also do): "
+		  "a slow IPv6 makes clients fall back to IPv4, a slow IPv4 "
+		  "makes IPv4-only clients wait. Perfdata delta_v6_v4 is the "
+		  "difference in seconds." },
 	{ .lname = "stall-time", .type = OPT_DURATION, .target = &o.stall_ms,
 	  .arg = "SECONDS", .min = 1, .max = 3600000,
-	  .help = "Give up on a transfer when no byte arrives for this long "
-		  "(default: wait until -t)." },
+	  .help = "A stall is no byte for this long (default: 2 s), CRITICAL "
+		  "(typical of a Path MTU Discovery blackhole). Given, a "
+		  "stalled transfer is ended at once; by default a transfer "
+		  "still moving when -t runs out is no stall and gets the -t "
+		  "state." },
 	{ .lname = "perf-phases", .type = OPT_FLAG, .target = &o.perf_phases,
 	  .help = "Add DNS, connect, TLS and first-byte times per family to "
 		  "the perfdata." },
@@ -238,6 +263,57 @@ static int make_url(const struct std_opts *s, char *err, size_t len)
 	return 0;
 }
 
+/* -J/-K: loaded now, so a bad file is a usage error, not a site failure. */
+static int check_client(char *err, size_t len)
+{
+	char why[200];
+
+	if (o.client_key && !o.client_cert) {
+		snprintf(err, len, "option -K needs -J");
+		return -1;
+	}
+	if (!o.client_cert)
+		return 0;
+	if (http_client_cert_check(o.client_cert, o.client_key, why,
+				   sizeof why) < 0) {
+		snprintf(err, len, "option -J/-K: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* --source: an address of this host, else every transfer of its family
+ * would fail for a reason of the command line. */
+static int check_source(const struct std_opts *s, char *err, size_t len)
+{
+	const struct sockaddr_storage *src[] = {&s->source4, &s->source6};
+	char a[ADDR_STRLEN];
+
+	for (int i = 0; i < 2; i++) {
+		const struct sockaddr_storage *sa = src[i];
+		if (!sa->ss_family)
+			continue;
+		int fd = socket(sa->ss_family, SOCK_STREAM, 0);
+		socklen_t sl = sa->ss_family == AF_INET6
+				   ? sizeof(struct sockaddr_in6)
+				   : sizeof(struct sockaddr_in);
+		int rc =
+		    fd < 0 ? -1 : bind(fd, (const struct sockaddr *)sa, sl);
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (rc < 0) {
+			snprintf(err, len,
+				 "option --source: cannot send from %s: %s",
+				 addr_format((const struct sockaddr *)sa, a,
+					     sizeof a),
+				 strerror(e));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int validate(const struct std_opts *s, char *err, size_t len)
 {
 	char a[ADDR_STRLEN], why[128];
@@ -259,6 +335,22 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 	if (webcheck_request_check(o.headers.v, o.headers.n, o.ca_file, err,
 				   len) < 0)
 		return -1;
+	if (check_client(err, len) < 0 || check_source(s, err, len) < 0)
+		return -1;
+	if (o.userpwd && !strchr(o.userpwd, ':')) {
+		snprintf(err, len, "option -a: \"USER:PASSWORD\" expected");
+		return -1;
+	}
+	if (o.max_delta_ms < 0)
+		o.max_delta_ms = 1000;
+	char rt[64];
+	snprintf(rt, sizeof rt, "%g:%g", -(double)o.max_delta_ms / 1000,
+		 (double)o.max_delta_ms / 1000);
+	if (range_parse(rt, &o.delta_range, why, sizeof why) < 0) {
+		snprintf(err, len, "option --max-delta: %s", why);
+		return -1;
+	}
+	o.wc.timeout_state = s->timeout_state;
 	if (o.regex && o.iregex) {
 		snprintf(err, len, "options -r and -R exclude each other");
 		return -1;
@@ -283,18 +375,22 @@ static int validate(const struct std_opts *s, char *err, size_t len)
 /* clang-format off */
 static const struct finding_doc findings[] = {
 	{"v6_broken, v4_broken", "CRITICAL", "one family fails (the first line says whether the other works)"},
-	{"fetch_failed", "CRITICAL", "no response: connection refused, timed out, reset, TLS failure, stall"},
+	{"fetch_failed", "CRITICAL", "no response: connection refused, timed out, reset, TLS failure or handshake that did not finish, stall (no byte for --stall-time)"},
+	{"still_receiving", "the -t state, UNKNOWN by default", "the response was still arriving when -t ran out: no stall"},
+	{"fetch_unfinished", "the -t state, UNKNOWN by default", "-t ran out while connecting, in the TLS handshake or waiting, before --stall-time passed"},
+	{"header_flood, chunked_broken", "CRITICAL", "response header lines without end; a chunked body that breaks its framing"},
 	{"string_missing, pattern_mismatch", "CRITICAL", "-s / -r not satisfied on this address"},
 	{"unexpected_status, http_status", "CRITICAL or WARNING", "a status outside -e, 4xx (WARNING) or 5xx"},
 	{"redirect, redirect_not_followed", "--onredirect / WARNING", "a 3xx answer"},
 	{"content_differs, status_differs", "WARNING", "IPv4 and IPv6 serve different content or status"},
-	{"v6_slower", "WARNING", "IPv6 slower than IPv4 by more than --max-delta"},
+	{"v6_slower, v4_slower", "WARNING", "one family slower than the other by more than --max-delta (default 1 s)"},
 	{"cert_differs", "CRITICAL (identity) or WARNING", "another certificate than on the first IPv4 address"},
 	{"cert_expired, cert_expiring", "CRITICAL / by -C", "certificate validity"},
 	{"size_out_of_range", "WARNING", "body size outside -m"},
 	{"slow_response", "by -w/-c", "response time"},
 	{"no_aaaa, no_a", "--no-aaaa / --no-a (OK)", "the name has no record of that type"},
-	{"aaaa_unanswered, a_unanswered", "WARNING", "one query unanswered while the other answers: clients wait"},
+	{"aaaa_unanswered, a_unanswered", "CRITICAL", "one query unanswered while the other answers: clients wait"},
+	{"aaaa_nxdomain, a_nxdomain", "CRITICAL", "NXDOMAIN for one type while the other answers"},
 	{"aaaa_error, a_error, nxdomain, dns_unanswered", "CRITICAL or WARNING", "DNS failures"},
 	{"fetch_ok, same_content, delta, dns_answer", "OK", "details"},
 };
@@ -311,10 +407,13 @@ static const struct plugin plugin = {
 	"--all-addresses) at the same time, each transfer pinned to its "
 	"address while Host and SNI stay the name, and judges each: "
 	"connection, TLS, status, content, size and time. A transfer "
-	"that starts and then stops is reported as stalled (typical of "
-	"a Path MTU Discovery blackhole), not as a timeout. Then it "
-	"compares the families: status, content and certificate must "
-	"match, and IPv6 must not be much slower (--max-delta).\n\n"
+	"that starts and then stops (no byte for --stall-time) is reported "
+	"as stalled (typical of a Path MTU Discovery blackhole), not as a "
+	"timeout; one still arriving when -t runs out is \"still "
+	"receiving\" with the -t state. Then it compares the families: "
+	"status, content and certificate must match, and neither family "
+	"may be slower than the other by more than --max-delta (default "
+	"1 s). Certificates are verified by default.\n\n"
 	"A published family that fails is CRITICAL even when the other "
 	"works: clients that try it first wait, and IPv6-only clients "
 	"fail.",
@@ -322,16 +421,16 @@ static const struct plugin plugin = {
     .examples =
 	"check_dualstack_http -H www.example.com -s Welcome\n"
 	"  both families must serve a page containing Welcome\n"
-	"check_dualstack_http -H www.example.com -S -C 21,7 --max-delta 200\n"
-	"  over HTTPS; the certificate valid for 3 more weeks; IPv6 within "
-	"200 ms of IPv4\n"
+	"check_dualstack_http -H www.example.com -S -C 21,7 --max-delta 0.2\n"
+	"  over HTTPS; the certificate valid for 3 more weeks; the families "
+	"within 200 ms of each other\n"
 	"check_dualstack_http -H www.example.com -u /large.html -s END\n"
 	"  a large page: a transfer that stalls over one family is named "
 	"as such (Path MTU Discovery blackhole)\n"
 	"check_dualstack_http -H www.example.com -I 2001:db8::80 -I "
 	"192.0.2.80\n"
 	"  these two servers, with the name as Host and SNI\n",
-    .std = STD_HOST | STD_FAMILY | STD_THRESHOLDS,
+    .std = STD_HOST | STD_FAMILY | STD_THRESHOLDS | STD_SOURCE,
     .host_help = "Host name (Host header and TLS SNI) whose A and AAAA "
 		 "records are checked, or an address.",
     .warn_help = "Response time in seconds, per address, that gives WARNING.",
@@ -349,7 +448,15 @@ static struct dualstack_fetch facts;
 static void run(struct dualstack_fetch *f, const struct std_opts *s)
 {
 	static struct http_opts ho;
+	static char src[2][ADDR_STRLEN];
 	char err[256];
+
+	if (s->source4.ss_family)
+		addr_format((const struct sockaddr *)&s->source4, src[0],
+			    sizeof src[0]);
+	if (s->source6.ss_family)
+		addr_format((const struct sockaddr *)&s->source6, src[1],
+			    sizeof src[1]);
 
 	ho = (struct http_opts){
 	    .method = o.method,
@@ -358,6 +465,12 @@ static void run(struct dualstack_fetch *f, const struct std_opts *s)
 	    .nheaders = o.headers.n,
 	    .user_agent = o.user_agent,
 	    .ca_file = o.ca_file,
+	    .client_cert = o.client_cert,
+	    .client_key = o.client_key,
+	    .userpwd = o.userpwd,
+	    .source4 = src[0][0] ? src[0] : NULL,
+	    .source6 = src[1][0] ? src[1] : NULL,
+	    .iface = s->iface[0] ? s->iface : NULL,
 	    .insecure = o.insecure,
 	    .proxy = o.proxy,
 	    .version = (enum http_version)o.http_version,
@@ -391,7 +504,10 @@ static struct webcheck_verdict judge_target(const struct dualstack_target *t,
 	bool identity;
 
 	webcheck_judge(&op->wc, &t->x, now, &v);
-	if (t->lost[0])
+	if (t->lost[0] && t->lost_at_deadline)
+		webcheck_add(&v, op->wc.timeout_state, "fetch_unfinished",
+			     false, "%s", t->lost);
+	else if (t->lost[0])
 		webcheck_add(&v, STATE_CRITICAL, "fetch_failed", false, "%s",
 			     t->lost);
 	else if (op->wc.onredirect == WEBCHECK_FOLLOW && !t->x.fail &&
@@ -459,6 +575,11 @@ static void perfdata(const struct dualstack_fetch *f,
 					     k ? NULL : op->wc.warn,
 					     k ? NULL : op->wc.crit, 0, NAN});
 		}
+	double d;
+	if (op->max_delta_ms >= 0 && dualstack_delta_s(f, &d))
+		report_perf(rep,
+			    &(struct perf){"delta_v6_v4", d, "s",
+					   &op->delta_range, NULL, NAN, NAN});
 	for (int i = 0; op->perf_phases && i < 2; i++) {
 		if (!fam[i].in_play)
 			continue;
@@ -497,12 +618,14 @@ static void judge(const struct dualstack_fetch *f, const struct opts *op,
 		struct webcheck_verdict v =
 		    judge_target(t, ref, op, now, line, sizeof line);
 		char where[64];
-		report_add(rep, v.st, v.code ? v.code : "fetch_ok",
-			   &(struct about){.family = t->family,
-					   .address = dualstack_addr(
-					       &t->addr, where, sizeof where),
-					   .name = f->name},
-			   "%s", line);
+		report_add(
+		    rep, v.st, v.code ? v.code : "fetch_ok",
+		    &(struct about){.family = t->family,
+				    .address = addr_format(
+					(const struct sockaddr *)&t->addr,
+					where, sizeof where),
+				    .name = f->name},
+		    "%s", line);
 		fa->works |= v.st != STATE_CRITICAL;
 		if (!fa->ok && !t->x.fail)
 			fa->ok = &t->x;

@@ -60,7 +60,8 @@ SKIP: {
         "command_file=$d/cmd\ncheck_result_path=$d\nstate_retention_file=$d/ret\nobject_cache_file=$d/objects.cache\n",
         "precached_object_file=$d/objects.precache\nresource_file=$d/resource.cfg\nnagios_user=nagios\nnagios_group=nagios\n",
         "illegal_macro_output_chars=`~\$&|'\"<>\n";
-    print $c "cfg_file=$_\n" for glob '/etc/nagios-plugins/config/*.cfg';
+    # Debian's own definitions; ours come from contrib (an installed package's copy aside).
+    print $c "cfg_file=$_\n" for grep { !m{/v6ops\.cfg$} } glob '/etc/nagios-plugins/config/*.cfg';
     print $c "cfg_file=$ENV{PWD}/contrib/nagios/v6ops-commands.cfg\ncfg_file=$d/objects.cfg\n";
     close $c;
     open my $r, '>', "$d/resource.cfg" or die;

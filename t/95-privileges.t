@@ -20,7 +20,7 @@ my $A = V6Lab::ADDR;
 # plugin => [node, arguments that keep it busy for a while]
 my %busy = (
     check_pmtu => [ 'mon', '-H', $A->{dead6}, '-t', '4' ],
-    check_rogue_ra => [ 'ramon', '-i', 'ra0', '--listen', '3', '-t', '4' ],
+    check_rogue_ra => [ 'ramon', '-i', 'lan0', '--listen', '3', '-t', '4' ],
     check_default_route_liveness => [ 'gwhost', '-H', $A->{dead6}, '-t', '4' ],
 );
 my %part = (check_pmtu => 'web', check_rogue_ra => 'ra', check_default_route_liveness => 'gw');
@@ -49,8 +49,9 @@ sub start {
         close $r;
         open STDOUT, '>&', $w or die;
         open STDERR, '>&', $w or die;
-        exec 'ip', 'netns', 'exec', $lab->id . "-$node", 'setpriv', "--reuid=$nobody", "--regid=65534",
-            '--clear-groups', '--inh-caps=-all', '--ambient-caps=-all', $bin, @args;
+        { no warnings 'exec';
+          exec 'ip', 'netns', 'exec', $lab->id . "-$node", 'setpriv', "--reuid=$nobody", "--regid=65534",
+              '--clear-groups', '--inh-caps=-all', '--ambient-caps=-all', $bin, @args; }
         POSIX::_exit(127);
     }
     close $w;

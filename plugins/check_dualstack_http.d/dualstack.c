@@ -126,6 +126,14 @@ static void follow_resolved(struct dualstack_target *t)
 		start(t);
 		return;
 	}
+	if (q->outcome == DNS_PENDING) {
+		t->lost_at_deadline = true;
+		snprintf(t->lost, sizeof t->lost,
+			 "redirect target %.100s not resolved when -t ran out "
+			 "during resolving the redirect target",
+			 q->name);
+		return;
+	}
 	snprintf(t->lost, sizeof t->lost,
 		 "redirect target %.120s has no %s "
 		 "address (%s %s)",
@@ -249,27 +257,35 @@ struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 			     type);
 		break;
 	case DNS_NXDOMAIN:
-		webcheck_add(&v, STATE_CRITICAL, "nxdomain", false,
-			     "the name does not exist "
-			     "(NXDOMAIN)");
+		/* README, state policy: an NXDOMAIN for one type only */
+		if (other_ok)
+			webcheck_add(&v, STATE_CRITICAL,
+				     i ? "aaaa_nxdomain" : "a_nxdomain", false,
+				     "%s query for %s answered NXDOMAIN while "
+				     "%s answered: the name does not exist for "
+				     "clients asking for %s",
+				     type, q->name, i ? "A" : "AAAA", type);
+		else
+			webcheck_add(&v, STATE_CRITICAL, "nxdomain", false,
+				     "the name does not exist "
+				     "(NXDOMAIN)");
 		break;
 	case DNS_PENDING:
 	case DNS_TIMEOUT:
+		/* README, state policy: the same words in every plugin */
 		if (other_ok)
 			webcheck_add(
-			    &v, STATE_WARNING,
+			    &v, STATE_CRITICAL,
 			    i ? "aaaa_unanswered" : "a_unanswered", false,
-			    "%s query timed out "
-			    "after %.1f s while %s answered in %.3f s: clients "
-			    "asking for %s wait",
-			    type, q->elapsed_s, i ? "A" : "AAAA",
+			    "%s query for %s unanswered after %.3g s while %s "
+			    "answered in %.3g s: clients asking for %s wait",
+			    type, q->name, q->elapsed_s, i ? "A" : "AAAA",
 			    other->elapsed_s, type);
 		else
 			webcheck_add(&v, STATE_CRITICAL, "dns_unanswered",
 				     false,
-				     "%s query timed out "
-				     "after %.1f s",
-				     type, q->elapsed_s);
+				     "%s query for %s unanswered after %.3g s",
+				     type, q->name, q->elapsed_s);
 		break;
 	default:
 		webcheck_add(&v, other_ok ? STATE_WARNING : STATE_CRITICAL,
@@ -394,29 +410,42 @@ struct webcheck_verdict dualstack_compare(const struct dualstack_fetch *f,
 }
 
 /* RFC 8305: clients prefer IPv6 unless it lags; a lagging IPv6 is a
- * warning sign even while it works. */
-struct webcheck_verdict dualstack_delta(const struct dualstack_fetch *f,
-					long max_delta_ms, struct report *rep)
+ * warning sign even while it works, and a lagging IPv4 makes IPv4-only
+ * clients wait. */
+bool dualstack_delta_s(const struct dualstack_fetch *f, double *delta_s)
 {
 	const struct dualstack_target *a = dualstack_first(f, 0, true),
 				      *b = dualstack_first(f, 1, true);
-	struct webcheck_verdict v = {.st = STATE_OK};
 
-	if (max_delta_ms < 0 || !a || !b)
+	if (!a || !b)
+		return false;
+	*delta_s = b->x.t_total - a->x.t_total;
+	return true;
+}
+
+struct webcheck_verdict dualstack_delta(const struct dualstack_fetch *f,
+					long max_delta_ms, struct report *rep)
+{
+	struct webcheck_verdict v = {.st = STATE_OK};
+	double d, lim = (double)max_delta_ms / 1000;
+
+	if (max_delta_ms < 0 || !dualstack_delta_s(f, &d))
 		return v;
-	double d_ms = (b->x.t_total - a->x.t_total) * 1000;
-	if (d_ms > (double)max_delta_ms)
-		webcheck_add(
-		    &v, STATE_WARNING, "v6_slower", false,
-		    "IPv6 slower than IPv4 by "
-		    "%.0f ms (limit %ld ms): clients will fall back to "
-		    "IPv4",
-		    d_ms, max_delta_ms);
+	if (d > lim)
+		webcheck_add(&v, STATE_WARNING, "v6_slower", false,
+			     "IPv6 slower than IPv4 by %.3g s (limit %g s): "
+			     "clients will fall back to IPv4",
+			     d, lim);
+	else if (-d > lim)
+		webcheck_add(&v, STATE_WARNING, "v4_slower", false,
+			     "IPv4 slower than IPv6 by %.3g s (limit %g s): "
+			     "IPv4-only clients wait",
+			     -d, lim);
 	if (v.st == STATE_OK)
 		report_add(rep, STATE_OK, "delta", NULL,
-			   "IPv6 took %+.0f ms compared with IPv4 "
-			   "(limit %ld ms)",
-			   d_ms, max_delta_ms);
+			   "IPv6 took %+.3f s compared with IPv4 "
+			   "(limit %g s)",
+			   d, lim);
 	else
 		report_add(rep, v.st, v.code, NULL, "%s", v.all);
 	return v;

@@ -31,6 +31,7 @@ struct dualstack_target {
 	struct http_xfer x;	     /* the last transfer of the chain */
 	int hops;		     /* redirects followed */
 	char lost[200]; /* a redirect this family could not follow, and why */
+	bool lost_at_deadline; /* ... because -t ran out while resolving it */
 	/* private */
 	struct dns_query follow;
 	bool following;
@@ -76,8 +77,9 @@ const char *dualstack_addr(const struct sockaddr_storage *a, char *buf,
 
 /* The verdict on query i of f (0: A, 1: AAAA): OK with an answer; else
  * the missing record (no_record, or CRITICAL when the other family has no
- * answer either), a timeout while the other answered (WARNING: clients
- * asking for it wait), or a failure. */
+ * answer either), a query unanswered or NXDOMAIN while the other answered
+ * (CRITICAL, aaaa_unanswered / aaaa_nxdomain: clients asking for it wait
+ * or fail), or a failure. */
 struct webcheck_verdict dualstack_dns_verdict(const struct dualstack_fetch *f,
 					      int i, enum state no_record);
 
@@ -108,8 +110,13 @@ struct webcheck_verdict dualstack_compare(const struct dualstack_fetch *f,
 					  bool status, bool body,
 					  struct report *rep);
 
-/* IPv6 slower than IPv4 by more than max_delta_ms (< 0: not checked):
- * WARNING, clients will fall back (RFC 8305). Adds its line to rep. */
+/* The first complete IPv6 response's time minus the first IPv4 one's, in
+ * seconds; false when a family has none. */
+bool dualstack_delta_s(const struct dualstack_fetch *f, double *delta_s);
+
+/* One family slower than the other by more than max_delta_ms (< 0: not
+ * checked): WARNING, v6_slower (clients will fall back, RFC 8305) or
+ * v4_slower (IPv4-only clients wait). Adds its line to rep. */
 struct webcheck_verdict dualstack_delta(const struct dualstack_fetch *f,
 					long max_delta_ms, struct report *rep);
 

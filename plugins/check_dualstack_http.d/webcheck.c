@@ -202,9 +202,20 @@ void webcheck_judge(const struct webcheck *w, const struct http_xfer *x,
 {
 	if (x->fail != HTTP_FAIL_NONE) {
 		char what[200];
+		enum state st = STATE_CRITICAL;
+		const char *code = "fetch_failed";
 		http_fail_text(x, what, sizeof what);
-		webcheck_add(v, STATE_CRITICAL, "fetch_failed", false, "%s",
-			     what);
+		if (x->fail == HTTP_FAIL_DEADLINE) {
+			st = w->timeout_state;
+			code = x->deadline_phase == HTTP_PHASE_RECEIVE
+				   ? "still_receiving"
+				   : "fetch_unfinished";
+		} else if (x->fail == HTTP_FAIL_HEADER_FLOOD) {
+			code = "header_flood";
+		} else if (x->fail == HTTP_FAIL_CHUNKED) {
+			code = "chunked_broken";
+		}
+		webcheck_add(v, st, code, false, "%s", what);
 	} else {
 		bool stopped = w->onredirect == WEBCHECK_FOLLOW &&
 			       x->status >= 300 && x->status < 400;

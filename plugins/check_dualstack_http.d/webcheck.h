@@ -42,6 +42,8 @@ struct webcheck {
 	struct webcheck_limits cert_days; /* lo: WARNING below, hi: CRITICAL */
 	const struct range *warn, *crit;  /* response time, seconds */
 	bool no_body;			  /* HEAD: nothing to search */
+	enum state timeout_state; /* -t STATE: a transfer -t cut while it
+				     still moved */
 };
 
 /* The problems found with one thing: the worst state, the first problem of
@@ -71,11 +73,13 @@ int webcheck_regex(struct webcheck *w, const char *re, bool icase, char *err,
 		   size_t len);
 
 /* Judges a finished transfer x into v: a failed transfer is CRITICAL with
- * http_fail_text(); a response is judged for status, body, size and time.
- * With WEBCHECK_FOLLOW a 3xx here is a redirect the caller could not
- * follow: judging it (and why) is the caller's, its body is not judged.
- * The certificate's days are judged either way (if one was seen and not
- * already rejected). now: for the days left. */
+ * http_fail_text() (fetch_failed, or header_flood, chunked_broken), one
+ * that -t cut while it still moved gets w->timeout_state (still_receiving
+ * once the response came, else fetch_unfinished); a response is judged for
+ * status, body, size and time. With WEBCHECK_FOLLOW a 3xx here is a redirect
+ * the caller could not follow: judging it (and why) is the caller's, its body
+ * is not judged. The certificate's days are judged either way (if one was seen
+ * and not already rejected). now: for the days left. */
 void webcheck_judge(const struct webcheck *w, const struct http_xfer *x,
 		    time_t now, struct webcheck_verdict *v);
 

@@ -277,8 +277,78 @@ static void test_stall(void)
 	   "no response at all: still a stall");
 	x->fail = HTTP_FAIL_TLS_STALLED;
 	judged();
-	ok(has(R.summary, "TLS handshake stalled after connecting over IPv6"),
-	   "handshake stall");
+	ok(has(R.summary, "TLS handshake did not finish: no answer to the "
+			  "ClientHello within 4.8 s over IPv6"),
+	   "handshake that hangs: not a connection timeout");
+	x->tls_answered = true;
+	judged();
+	ok(has(R.summary, "TLS handshake did not finish: stalled after the "
+			  "server's first messages over IPv6"),
+	   "handshake that stalls after the server's first bytes");
+}
+
+/* Item 3: a transfer -t cut while it still moved is no stall. */
+static void test_still_receiving(void)
+{
+	struct http_xfer *x;
+
+	healthy();
+	o.wc.timeout_state = STATE_UNKNOWN;
+	http_xfer_release(&F.t[--F.nt].x);
+	x = failed(V6, HTTP_FAIL_DEADLINE);
+	x->deadline_phase = HTTP_PHASE_RECEIVE;
+	x->header_bytes = 90;
+	x->status = 200;
+	x->body_bytes = 5734400;
+	x->content_length = 104857600;
+	x->rate_Bps = 2048.0 * 1024;
+	is_int(judged(), STATE_UNKNOWN, "still receiving: the -t state");
+	ok(has(R.summary, "still receiving at 2048 KB/s when -t ran out during "
+			  "receiving the response (5734400 of 104857600 "
+			  "bytes)"),
+	   "still receiving: said, with the rate");
+	ok(!strstr(R.summary, "stalled") && !strstr(R.summary, "blackhole"),
+	   "still receiving: no stall, no blackhole");
+	ok(report_find(&R, "still_receiving") &&
+	       report_find(&R, "still_receiving")->state == STATE_UNKNOWN,
+	   "still receiving: code still_receiving, UNKNOWN");
+	o.wc.timeout_state = STATE_CRITICAL;
+	is_int(judged(), STATE_CRITICAL, "still receiving: -t N:critical");
+	o.wc.timeout_state = STATE_UNKNOWN;
+	x->body_bytes = 4;
+	x->rate_Bps = 1.1;
+	judged();
+	ok(has(R.summary, "still receiving at 1 B/s when -t ran out"),
+	   "trickle: bytes arrived, not \"no response\"");
+	x->body_bytes = 0;
+	judged();
+	ok(has(R.summary, "the headers came, no body yet when -t ran out "
+			  "during receiving the response (0 of 104857600 "
+			  "bytes)"),
+	   "headers only, -t cut it: no rate of 0 B/s");
+	x->deadline_phase = HTTP_PHASE_WAIT;
+	x->header_bytes = x->body_bytes = 0;
+	x->t_connect = 0.001;
+	x->t_total = 0.801;
+	is_int(judged(), STATE_UNKNOWN, "waiting when -t ran out: -t state");
+	ok(report_find(&R, "fetch_unfinished") &&
+	       has(R.summary, "no response 0.8 s after connecting when -t "
+			      "ran out during waiting for the response"),
+	   "waiting when -t ran out: fetch_unfinished, the step named");
+	x->fail = HTTP_FAIL_HEADER_FLOOD;
+	is_int(judged(), STATE_CRITICAL, "header flood: CRITICAL");
+	ok(report_find(&R, "header_flood") &&
+	       has(R.summary, "header flood: more than 64 KB of response "
+			      "header lines"),
+	   "header flood: named");
+	x->fail = HTTP_FAIL_CHUNKED;
+	x->body_bytes = 5;
+	snprintf(x->error, sizeof x->error,
+		 "Illegal or missing hexadecimal sequence in chunked-encoding");
+	is_int(judged(), STATE_CRITICAL, "broken chunked body: CRITICAL");
+	ok(report_find(&R, "chunked_broken") &&
+	       has(R.summary, "broken chunked body after 5 bytes: Illegal"),
+	   "broken chunked body: named");
 }
 
 static void test_dns(void)
@@ -311,11 +381,22 @@ static void test_dns(void)
 	dns(0, DNS_ANSWER, V4, 0.002);
 	dns(1, DNS_TIMEOUT, NULL, 4.0);
 	got(V4, 200, PAGE, 0.012);
-	is_int(judged(), STATE_WARNING, "AAAA times out: WARNING");
+	is_int(judged(), STATE_CRITICAL, "AAAA unanswered: CRITICAL");
 	ok(has(R.summary,
-	       "AAAA query timed out after 4.0 s while A answered in "
-	       "0.002 s: clients asking for AAAA wait"),
-	   "AAAA times out: said");
+	       "AAAA query for www.lab.test unanswered after 4 s while A "
+	       "answered in 0.002 s: clients asking for AAAA wait"),
+	   "AAAA unanswered: the shared words");
+	ok(report_find(&R, "aaaa_unanswered") &&
+	       report_find(&R, "aaaa_unanswered")->state == STATE_CRITICAL,
+	   "AAAA unanswered: aaaa_unanswered CRITICAL");
+
+	reset();
+	dns(0, DNS_ANSWER, V4, 0.002);
+	dns(1, DNS_NXDOMAIN, NULL, 0.002);
+	got(V4, 200, PAGE, 0.012);
+	is_int(judged(), STATE_CRITICAL, "NXDOMAIN for AAAA only: CRITICAL");
+	ok(report_find(&R, "aaaa_nxdomain") && !report_find(&R, "nxdomain"),
+	   "NXDOMAIN for AAAA only: aaaa_nxdomain");
 
 	reset();
 	dns(0, DNS_NXDOMAIN, NULL, 0.002);
@@ -505,17 +586,26 @@ static void test_delta(void)
 {
 	healthy();
 	o.max_delta_ms = 100;
+	range_parse("-0.1:0.1", &o.delta_range, NULL, 0);
 	F.t[1].x.t_total = 0.212;
 	is_int(judged(), STATE_WARNING,
-	       "IPv6 200 ms slower, --max-delta 100: WARNING");
+	       "IPv6 200 ms slower, --max-delta 0.1: WARNING");
 	ok(has(R.summary,
-	       "IPv6 slower than IPv4 by 200 ms (limit 100 ms): clients "
+	       "IPv6 slower than IPv4 by 0.2 s (limit 0.1 s): clients "
 	       "will fall back to IPv4"),
 	   "--max-delta: said");
+	ok(has(report_perf_text(&R, perfbuf, sizeof perfbuf),
+	       "delta_v6_v4=0.2s;-0.1:0.1"),
+	   "--max-delta: perfdata delta_v6_v4 in seconds");
 	F.t[1].x.t_total = 0.1;
 	is_int(judged(), STATE_OK, "IPv6 88 ms slower: OK");
-	ok(has(line_with("compared with IPv4"), "+88 ms"),
+	ok(has(line_with("compared with IPv4"), "+0.088 s"),
 	   "--max-delta: OK line");
+	F.t[0].x.t_total = 1.5;
+	is_int(judged(), STATE_WARNING, "IPv4 1.4 s slower: WARNING");
+	ok(report_find(&R, "v4_slower") &&
+	       has(R.summary, "IPv4 slower than IPv6 by 1.4 s"),
+	   "a slow IPv4 is named too");
 }
 
 static void test_perf_phases(void)
@@ -618,6 +708,7 @@ int main(void)
 	test_v6_broken();
 	test_content();
 	test_stall();
+	test_still_receiving();
 	test_dns();
 	test_status();
 	test_thresholds();
