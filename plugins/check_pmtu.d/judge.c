@@ -305,12 +305,10 @@ void pmtu_judge(const struct pmtu_search *s, const struct pmtu_judge_opts *o,
 	sizes_line(s, v);
 }
 
-/* "2.0 MB/s", "1 B/s" */
+/* "1993 KB/s", "1 B/s" */
 static const char *rate_words(double bps, char *b, size_t n)
 {
-	if (bps >= 1024 * 1024)
-		snprintf(b, n, "%.1f MB/s", bps / (1024 * 1024));
-	else if (bps >= 1024)
+	if (bps >= 1024)
 		snprintf(b, n, "%.0f KB/s", bps / 1024);
 	else
 		snprintf(b, n, "%.0f B/s", bps);
