@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "addr.h"
@@ -14,6 +15,7 @@
 enum dns_type {
 	DNS_A = 1,
 	DNS_NS = 2,
+	DNS_CNAME = 5,
 	DNS_PTR = 12,
 	DNS_AAAA = 28,
 };
@@ -29,8 +31,10 @@ enum dns_outcome {
 	DNS_ERROR,   /* anything else: bad reply, other rcode, no server */
 };
 
-#define DNS_MAX_ADDRS 32
-#define DNS_MAX_NAMES 16
+/* Records kept per answer. An answer may hold more (nfound says how
+ * many): a caller that cannot check them all says the answer was cut. */
+#define DNS_MAX_ADDRS 64
+#define DNS_MAX_NAMES 64
 
 struct dns_query {
 	/* set by the caller */
@@ -41,8 +45,13 @@ struct dns_query {
 	int rcode; /* -1 when no reply arrived */
 	struct sockaddr_storage addrs[DNS_MAX_ADDRS]; /* A / AAAA, port 0 */
 	size_t naddrs;
-	char names[DNS_MAX_NAMES][256]; /* NS / PTR targets */
+	char names[DNS_MAX_NAMES][256]; /* NS / CNAME / PTR targets */
 	size_t nnames;
+	size_t nfound;	  /* records of the asked type in the answer; more than
+			     naddrs + nnames when some did not fit */
+	bool cname_loop;  /* the answer's CNAME chain for name loops */
+	bool cut;	  /* DNS_TIMEOUT set by dns_finish() (the deadline, the
+			     caller's limit), not by the query's own timeout */
 	unsigned ttl_s;	  /* smallest TTL among the answers */
 	double elapsed_s; /* from submit to outcome */
 	char detail[128]; /* c-ares' words when outcome is DNS_ERROR */
@@ -58,6 +67,19 @@ struct dns_query {
 struct dns_opts {
 	long timeout_ms; /* first try (default 2000 when 0) */
 	int tries;	 /* default 2 when 0 */
+	/* When > 0: a query's whole time over every server and try, so
+	 * that two servers in resolv.conf do not double it; timeout_ms is
+	 * then derived (query_ms / (servers x (2^tries - 1))). */
+	long query_ms;
+	/* A and AAAA queries for a name that /etc/hosts lists (for that
+	 * family) are answered from it, as the system's resolver does
+	 * ("files dns"): -H localhost works. The answer comes through the
+	 * loop like any other, TTL 0, rcode 0. */
+	bool hosts;
+	unsigned port; /* servers' port when not given with them; 0: 53 */
+	/* --source, --interface: sa_family 0 and "" when not given */
+	struct sockaddr_storage source4, source6;
+	char iface[IF_NAMESIZE];
 };
 
 struct dns_ctx;
@@ -90,7 +112,23 @@ void dns_free(struct dns_ctx *c);
 /* "NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "timeout", ... */
 const char *dns_outcome_name(enum dns_outcome o);
 
-/* "A", "AAAA", "NS", "PTR". */
+/* The one sentence every plugin uses (README, state policy) for a query
+ * of type lost unanswered after lost_s while the other family's query for
+ * name answered in answered_s: "AAAA query for NAME unanswered after 3 s
+ * while A answered in 0.002 s: clients asking for AAAA wait". Its state is
+ * CRITICAL and its code dns_unanswered_code(lost). Returns buf. */
+const char *dns_unanswered_text(enum dns_type lost, const char *name,
+				double lost_s, double answered_s, char *buf,
+				size_t len);
+
+/* "aaaa_unanswered" or "a_unanswered". */
+const char *dns_unanswered_code(enum dns_type lost);
+
+/* Seconds as the findings print them: three significant digits, never
+ * an exponent ("3", "0.00129"). Returns buf (16 bytes at least). */
+const char *dns_secs(double s, char *buf);
+
+/* "A", "AAAA", "NS", "CNAME", "PTR". */
 const char *dns_type_name(enum dns_type t);
 
 #endif

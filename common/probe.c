@@ -18,12 +18,15 @@
 #include "addr.h"
 #include "deadline.h"
 #include "icmp.h"
+#include "log.h"
 #include "num.h"
 
 struct probe_set {
 	struct loop *loop;
 	long timeout_ms;
 	size_t max;
+	struct sockaddr_storage source4, source6;
+	char iface[IF_NAMESIZE];
 	struct probe **active; /* max slots, nactive used */
 	size_t nactive;
 	struct probe **queue; /* FIFO: queue[qhead..nqueue) wait */
@@ -137,6 +140,21 @@ static void on_fd(int fd, short revents, void *arg)
 	complete(p->set, p, err);
 }
 
+/* --interface, --source: the device and the address a probe leaves by. */
+static int bind_local(const struct probe_set *s, int fd, int fam)
+{
+	const struct sockaddr_storage *src =
+	    fam == AF_INET6 ? &s->source6 : &s->source4;
+
+	if (s->iface[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, s->iface,
+				      (socklen_t)strlen(s->iface)))
+		return -1;
+	if (src->ss_family == fam &&
+	    bind(fd, (const struct sockaddr *)src, addr_len(fam)))
+		return -1;
+	return 0;
+}
+
 /* Opens and connects; the outcome may be known at once (a local route
  * failure), else the socket joins the active set. */
 static void start(struct probe_set *s, struct probe *p)
@@ -154,6 +172,11 @@ static void start(struct probe_set *s, struct probe *p)
 		(void)setsockopt(p->fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
 	else
 		(void)setsockopt(p->fd, SOL_IP, IP_RECVERR, &on, sizeof on);
+	if (bind_local(s, p->fd, fam) < 0) {
+		conclude(p, PROBE_ERROR, errno);
+		close_probe(s, p);
+		return;
+	}
 	int rc = connect(p->fd, (const struct sockaddr *)&p->sa, addr_len(fam));
 	if (rc == 0 || errno != EINPROGRESS) {
 		int err = rc == 0 ? 0 : errno;
@@ -224,6 +247,11 @@ struct probe_set *probe_new(struct loop *l, const struct probe_opts *o,
 	s->loop = l;
 	s->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : 2000;
 	s->max = o && o->max_concurrency > 0 ? o->max_concurrency : 64;
+	if (o) {
+		s->source4 = o->source4;
+		s->source6 = o->source6;
+		snprintf(s->iface, sizeof s->iface, "%s", o->iface);
+	}
 	s->active = calloc(s->max, sizeof *s->active);
 	if (!s->active || loop_add_timer(l, next_ms, fire, s) < 0) {
 		snprintf(err, errlen, "probes: %s",
@@ -517,6 +545,19 @@ const char *probe_describe(const struct probe *p, char *buf, size_t len)
 			 probe_reason(p, why, sizeof why));
 	}
 	return buf;
+}
+
+void probe_log(const struct probe_set *s)
+{
+	char a[ADDR_STRLEN], d[300];
+
+	if (log_verbosity() < 1)
+		return;
+	for (size_t i = 0; i < s->nown; i++)
+		vlog(1, "probe: %s %s\n",
+		     addr_format((const struct sockaddr *)&s->own[i]->sa, a,
+				 sizeof a),
+		     probe_describe(s->own[i], d, sizeof d));
 }
 
 int probe_parse_ports(const char *arg, void *target, char *err, size_t errlen)

@@ -15,6 +15,7 @@
 #define V6OPS_PROBE_H
 
 #include <stdbool.h>
+#include <net/if.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -50,6 +51,11 @@ struct probe {
 struct probe_opts {
 	long timeout_ms;	/* per probe; default 2000 when 0 */
 	size_t max_concurrency; /* sockets open at once; default 64 when 0 */
+	/* --source: TCP probes of a family leave from its address (sa_family
+	 * 0: the kernel's choice); --interface: through that device
+	 * (SO_BINDTODEVICE), "" for any. A bind that fails is PROBE_ERROR. */
+	struct sockaddr_storage source4, source6;
+	char iface[IF_NAMESIZE];
 };
 
 struct probe_set;
@@ -101,6 +107,10 @@ bool probe_idle(void *set);
 /* Ends the run: probes in flight become PROBE_TIMEOUT (with the time they
  * had), queued ones PROBE_NOT_RUN. Echoes in flight time out too. */
 void probe_finish(struct probe_set *s);
+
+/* -v: one line per probe probe_get() made, on stderr ("probe: ADDRESS
+ * answered on tcp/80 in 0.001 s"). Call after probe_finish(). */
+void probe_log(const struct probe_set *s);
 
 /* Finishes, closes every socket, releases the loop timer and frees the
  * probes probe_get() made. */

@@ -11,13 +11,18 @@
  * Privileges: none (ICMP through unprivileged ping sockets; a raw socket
  * only when run with CAP_NET_RAW).
  * States: a dead address, an unanswered, SERVFAIL or REFUSED query,
- * NXDOMAIN, a server silent over one transport: CRITICAL; servers that
- * disagree: WARNING (--strict: CRITICAL); no AAAA: OK (--require-aaaa:
- * CRITICAL); each query's time against -w/-c (ms); the number of dead
- * addresses against --dead-warning/--dead-critical (default: any).
+ * NXDOMAIN, a CNAME loop, a server silent over one transport, an address
+ * missing from or added to the -a set: CRITICAL; servers that disagree:
+ * WARNING (--strict: CRITICAL); an answer or NS set larger than is
+ * checked: WARNING; no AAAA: OK (--require-aaaa: CRITICAL); each answer's
+ * time against -w/-c (seconds); the number of dead addresses against
+ * --dead-warning/--dead-critical (default: any); a wait -t cut before its
+ * own timeout: the -t state (README, timeout policy). Answers over 512
+ * bytes come with EDNS0 or over TCP (common/dns).
  * Its own logic lives in check_aaaa_consistency.d/: nsset (servers to ask,
  * NS discovery), dnsjudge (the DNS verdicts), findings (worst first),
  * namelist (-f). */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +40,10 @@
 #include "probe.h"
 #include "report.h"
 
-#define MAX_ASKS 4096 /* names x servers: each ask holds two dns_query */
+/* names x servers: each ask holds two small results (nsset_result) and
+ * its addresses, about 300 bytes, so 100,000 stay within 64 MiB */
+#define MAX_ASKS   100000
+#define MAX_EXPECT 64 /* -a */
 
 struct opts {
 	const char *file;
@@ -45,7 +53,15 @@ struct opts {
 	bool fam[2];  /* [0] IPv4, [1] IPv6: probed (from --families, -4, -6) */
 	struct probe_ports ports;
 	long max_concurrency, probe_timeout_ms, dns_timeout_ms; /* 0: fit -t */
-	struct range warn_ms, crit_ms, dead_warn, dead_crit;
+	long dns_port;						/* 0: 53 */
+	struct range warn_s, crit_s, dead_warn, dead_crit;
+	enum state timeout_state; /* -t N:STATE */
+	struct expect {		  /* -a */
+		struct sockaddr_storage v[MAX_EXPECT];
+		size_t n;
+	} expect;
+	struct dns_opts dns;	 /* derived: what every DNS context gets */
+	struct probe_opts probe; /* derived: what the probes get */
 };
 
 enum families { FAMS_BOTH, FAMS_V4, FAMS_V6 };
@@ -86,11 +102,58 @@ static int defaults(const struct std_opts *s, char *err, size_t len)
 	o.fam[1] = o.families != FAMS_V4 && s->family != AF_INET;
 	if (!o.ports.n && !o.icmp)
 		o.ports.v[o.ports.n++] = 80;
-	o.warn_ms = s->warn;
-	o.crit_ms = s->crit;
+	o.warn_s = s->warn;
+	o.crit_s = s->crit;
+	o.timeout_state = s->timeout_state;
+	o.dns.port = (unsigned)o.dns_port;
+	o.dns.source4 = s->source4;
+	o.dns.source6 = s->source6;
+	snprintf(o.dns.iface, sizeof o.dns.iface, "%s", s->iface);
 	if (!o.dead_warn.set && !o.dead_crit.set)
 		range_parse("0", &o.dead_crit, err, len);
-	return fit_timeouts(s->timeout_ms, err, len);
+	if (fit_timeouts(s->timeout_ms, err, len) < 0)
+		return -1;
+	/* c-ares doubles the wait on its second try: T + 2T = --dns-timeout
+	 * for one server, and the phase's limit ends it in any case. */
+	o.dns.query_ms = o.dns_timeout_ms;
+	o.dns.tries = 2;
+	/* --dns-port for the servers given without a port */
+	for (size_t i = 0; o.dns_port && i < o.servers.n; i++) {
+		struct host h = o.servers.v[i].addr;
+		if (o.servers.v[i].family == AF_UNSPEC || h.port)
+			continue;
+		h.port = (unsigned)o.dns_port;
+		addr_set_port((struct sockaddr *)&h.sa, h.port);
+		size_t n = o.servers.n;
+		o.servers.n = i; /* re-add in place, for its label */
+		nsset_add(&o.servers, &h);
+		o.servers.n = n;
+	}
+	o.probe.timeout_ms = o.probe_timeout_ms;
+	o.probe.max_concurrency = (size_t)o.max_concurrency;
+	o.probe.source4 = s->source4;
+	o.probe.source6 = s->source6;
+	snprintf(o.probe.iface, sizeof o.probe.iface, "%s", s->iface);
+	if (!o.authoritative && !o.servers.n)
+		nsset_add(&o.servers, NULL);
+	return 0;
+}
+
+/* -a ADDRESS: an address that must be published (A or AAAA). */
+static int parse_expect(const char *arg, void *target, char *err, size_t len)
+{
+	struct expect *e = target;
+	struct host h;
+
+	if (addr_parse_host(arg, false, &h, err, len) < 0)
+		return -1;
+	if (!h.literal || h.port)
+		return snprintf(err, len, "\"%s\" is not an address", arg), -1;
+	if (e->n == MAX_EXPECT)
+		return snprintf(err, len, "at most %d addresses", MAX_EXPECT),
+		       -1;
+	e->v[e->n++] = h.sa;
+	return 0;
 }
 
 static int validate(const struct std_opts *s, char *err, size_t len)
@@ -151,6 +214,13 @@ static const struct opt_def opts[] = {
 	  .help = "WARNING when the number of dead addresses is outside RANGE." },
 	{ .lname = "dead-critical", .type = OPT_RANGE, .target = &o.dead_crit, .arg = "RANGE",
 	  .help = "CRITICAL when it is outside RANGE (default: 0 if neither is given)." },
+	{ .sname = 'a', .lname = "expect", .type = OPT_CUSTOM, .target = &o.expect, .arg = "ADDRESS",
+	  .parse = parse_expect,
+	  .help = "An address that must be published (A or AAAA), as check_dig's -a; repeat "
+		  "for the whole set. A missing or an extra address of a type that has "
+		  "an expected address is CRITICAL." },
+	{ .lname = "dns-port", .type = OPT_PORT, .target = &o.dns_port, .arg = "PORT",
+	  .help = "Port of the DNS servers asked (default: 53; -s ADDRESS:PORT wins)." },
 };
 /* clang-format on */
 
@@ -166,12 +236,18 @@ static const struct finding_doc findings[] = {
 	{"ns_silent", "CRITICAL", "a DNS server answers nothing"},
 	{"ns_lookup_failed", "WARNING", "an NS name could not be resolved"},
 	{"nxdomain", "CRITICAL", "the name does not exist"},
+	{"cname_loop", "CRITICAL", "the name's CNAME chain loops"},
+	{"address_missing, address_unexpected", "CRITICAL", "-a: an expected address is not published, or one not expected is"},
+	{"answer_cut", "WARNING", "an answer holds more records than are checked (over 64)"},
+	{"ns_partial", "WARNING", "--authoritative: the zone has more name servers than are asked (8 names, 16 addresses)"},
 	{"no_address", "CRITICAL", "neither A nor AAAA records"},
 	{"no_aaaa", "OK (--require-aaaa: CRITICAL)", "no AAAA record"},
 	{"dns_unanswered", "CRITICAL", "neither query answered"},
-	{"dns_slow", "by -w/-c", "a DNS answer slower than the thresholds"},
-	{"dns_timeout", "UNKNOWN", "-t ended a DNS wait before its own timeout"},
-	{"probe_unknown, icmp_impossible, outside_zone", "UNKNOWN", "a probe or query that could not be made"},
+	{"dns_slow", "by -w/-c (seconds)", "a DNS answer slower than the thresholds"},
+	{"dns_timeout", "the -t state (UNKNOWN)", "-t ran out during a DNS wait, before its own timeout"},
+	{"probe_unknown", "the -t state (UNKNOWN); UNKNOWN", "-t ran out before or during a probe; or it could not be made"},
+	{"icmp_impossible, outside_zone", "UNKNOWN", "a probe or query that could not be made"},
+	{"names_file", "UNKNOWN", "-f: the file cannot be read, or breaks a limit (1024 bytes a line, 100000 names, 16 MiB)"},
 	{"address_ok, dns_time, not_probed", "OK", "details: each address that answers, DNS timings"},
 };
 /* clang-format on */
@@ -194,10 +270,10 @@ static const struct plugin plugin = {
 	"check_aaaa_consistency -f names.txt --authoritative -p 80,443\n"
 	"  audit a zone: every NS asked over IPv4 and IPv6, every address "
 	"probed\n",
-    .std = STD_HOST_LIST | STD_FAMILY | STD_THRESHOLDS,
+    .std = STD_HOST_LIST | STD_FAMILY | STD_THRESHOLDS | STD_SOURCE,
     .host_help = "Name to check; repeatable.",
-    .warn_help = "WARNING when a DNS query takes longer (milliseconds range).",
-    .crit_help = "CRITICAL when a DNS query takes longer (milliseconds range).",
+    .warn_help = "WARNING when a DNS answer takes longer (seconds range).",
+    .crit_help = "CRITICAL when a DNS answer takes longer (seconds range).",
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
     .findings = findings,
@@ -246,16 +322,28 @@ static const char *txt(const struct sockaddr_storage *sa, char *buf)
 	return addr_format((const struct sockaddr *)sa, buf, ADDR_STRLEN);
 }
 
-/* The first failed check of an address, or nchecks when all answered. */
-static size_t failed(const struct target *t, size_t nchecks, bool *unknown)
+enum verdictless { KNOWN, UNKNOWABLE, CUT };
+
+/* The first failed check of an address, or nchecks when all answered;
+ * *unknown says whether that failure is no verdict: a probe that could
+ * not be made, or one that -t cut before its own timeout (never run,
+ * still out, or given up early: the timeout policy, README). */
+static size_t failed(const struct target *t, size_t nchecks,
+		     long probe_timeout_ms, enum verdictless *unknown)
 {
-	*unknown = false;
+	*unknown = KNOWN;
 	for (size_t c = 0; t->probed && c < nchecks; c++) {
-		enum probe_outcome po = t->probes[c]->outcome;
-		*unknown = po == PROBE_NOT_RUN || po == PROBE_ERROR ||
-			   po == PROBE_PENDING;
-		if (po != PROBE_ANSWERED)
-			return c;
+		const struct probe *p = t->probes[c];
+		if (p->outcome == PROBE_ANSWERED)
+			continue;
+		if (p->outcome == PROBE_ERROR)
+			*unknown = UNKNOWABLE;
+		else if (p->outcome == PROBE_NOT_RUN ||
+			 p->outcome == PROBE_PENDING ||
+			 (p->outcome == PROBE_TIMEOUT &&
+			  p->elapsed_s * 1000 < (double)probe_timeout_ms * 0.9))
+			*unknown = CUT;
+		return c;
 	}
 	return nchecks;
 }
@@ -263,13 +351,14 @@ static size_t failed(const struct target *t, size_t nchecks, bool *unknown)
 /* One published address: answers; stale (another address of the name
  * answers the same probe, preferably of the other family); or dead. */
 static void judge_target(const struct name *n, const struct target *t,
-			 size_t nchecks, enum state dead_st, struct findings *w)
+			 size_t nchecks, const struct opts *op,
+			 enum state dead_st, struct findings *w)
 {
 	char a[ADDR_STRLEN], wa[ADDR_STRLEN], why[200], one[100], what[100];
 	const char *fam = tname(kind(&t->sa));
 	const struct target *wit = NULL;
-	bool unknown;
-	size_t c = failed(t, nchecks, &unknown), pos = 0;
+	enum verdictless unknown;
+	size_t c = failed(t, nchecks, op->probe_timeout_ms, &unknown), pos = 0;
 
 	txt(&t->sa, a);
 	if (!t->probed) {
@@ -288,12 +377,16 @@ static void judge_target(const struct name *n, const struct target *t,
 		probe_describe(t->probes[c], why, sizeof why);
 	snprintf(what, sizeof what, "%s %s not probed", fam, a);
 	if (c == nchecks || unknown) {
-		findings_add(w, unknown ? STATE_UNKNOWN : STATE_OK,
-			     unknown ? "probe_unknown" : "address_ok",
-			     &(struct about){.name = n->name,
-					     .address = a,
-					     .family = t->sa.ss_family},
-			     what, "%s %s %s: %s", n->name, fam, a, why);
+		enum state st = unknown == CUT		? op->timeout_state
+				: unknown == UNKNOWABLE ? STATE_UNKNOWN
+							: STATE_OK;
+		findings_add(
+		    w, st, unknown ? "probe_unknown" : "address_ok",
+		    &(struct about){.name = n->name,
+				    .address = a,
+				    .family = t->sa.ss_family},
+		    what, "%s %s %s: %s%s", n->name, fam, a, why,
+		    unknown == CUT ? " when -t ran out during the probes" : "");
 		return;
 	}
 	for (size_t i = 0; i < n->naddrs; i++) {
@@ -335,12 +428,15 @@ static void judge(const struct facts *f, const struct opts *op,
 	    {"dns_time_a", "dns_time_aaaa"}};
 	struct dnsjudge dj = {.ns = f->ns,
 			      .timeout_ms = op->dns_timeout_ms,
-			      .warn_ms = op->warn_ms,
-			      .crit_ms = op->crit_ms,
+			      .warn_s = op->warn_s,
+			      .crit_s = op->crit_s,
+			      .timeout_state = op->timeout_state,
+			      .expect = op->expect.v,
+			      .nexpect = op->expect.n,
 			      .strict = op->strict,
 			      .require_aaaa = op->require_aaaa};
 	struct findings w = {0};
-	bool unknown;
+	enum verdictless unknown;
 	size_t dead = 0, total[2] = {0, 0}, deads[2] = {0, 0}, pos = 0;
 	char head[128];
 
@@ -348,7 +444,8 @@ static void judge(const struct facts *f, const struct opts *op,
 		dnsjudge_tally(&dj, f->names[i].asks, f->names[i].nasks);
 		for (size_t j = 0; j < f->names[i].naddrs; j++) {
 			const struct target *t = &f->names[i].addrs[j];
-			bool d = failed(t, f->nchecks, &unknown) < f->nchecks &&
+			bool d = failed(t, f->nchecks, op->probe_timeout_ms,
+					&unknown) < f->nchecks &&
 				 !unknown;
 			total[kind(&t->sa)]++;
 			deads[kind(&t->sa)] += d;
@@ -372,7 +469,7 @@ static void judge(const struct facts *f, const struct opts *op,
 			      f->names[i].nasks, &w);
 		for (size_t j = 0; j < f->names[i].naddrs; j++)
 			judge_target(&f->names[i], &f->names[i].addrs[j],
-				     f->nchecks, dead_st, &w);
+				     f->nchecks, op, dead_st, &w);
 	}
 	findings_cat(head, sizeof head, &pos, "%zu name%s, %zu AAAA, %zu dead",
 		     f->nnames, f->nnames == 1 ? "" : "s", total[1], deads[1]);
@@ -387,8 +484,7 @@ static void judge(const struct facts *f, const struct opts *op,
 		    r, &(struct perf){label[k % 2][k / 2],
 				      (double)(k % 2 ? deads : total)[k / 2],
 				      "", NULL, NULL, 0, NAN});
-	struct range rw = op->warn_ms, rc = op->crit_ms;
-	rw.lo /= 1000, rw.hi /= 1000, rc.lo /= 1000, rc.hi /= 1000;
+	struct range rw = op->warn_s, rc = op->crit_s;
 	for (int k = 0; k < 2 && f->nnames == 1 && f->names[0].nasks; k++) {
 		double worst =
 		    dnsjudge_slowest(f->names[0].asks, f->names[0].nasks, k);
@@ -400,10 +496,13 @@ static void judge(const struct facts *f, const struct opts *op,
 
 /* ---- run(): asks, then probes; decides nothing */
 
-/* What a DNS phase may use, leaving the probes their time. */
-static long budget(long want)
+/* What a DNS phase may use, leaving later_ms to the phases after it and
+ * the probes their time: the names' queries get their whole
+ * --dns-timeout even when finding the NS set took a little longer. */
+static long budget(long want, long later_ms)
 {
-	long left = deadline_remaining_ms() - o.probe_timeout_ms - 200;
+	long left =
+	    deadline_remaining_ms() - later_ms - o.probe_timeout_ms - 200;
 	return left < want ? (left > 0 ? left : 0) : want;
 }
 
@@ -439,8 +538,14 @@ static int ask_all(struct facts *f, struct loop *l, const struct dns_opts *d,
 		       -1;
 	deadline_step("asking A and AAAA for %zu names of %zu servers",
 		      f->nnames, f->ns->n);
+	/* Each query has its own timeout (c-ares); many names need more
+	 * than one query's time, so the phase may use all the probes leave. */
 	int rc = nsset_ask_names(f->ns, l, f->namev, f->nnames, out, d,
-				 budget(o.dns_timeout_ms), err, len);
+				 budget(LONG_MAX, 0), err, len);
+	/* A SERVFAIL may be a CNAME loop the resolver would not follow. */
+	if (rc == 0)
+		rc = nsset_chase_cnames(f->ns, l, out, f->nnames, d,
+					budget(o.dns_timeout_ms, 0), err, len);
 	for (size_t i = 0; i < f->nnames; i++)
 		f->names[i].asks = out[i],
 		f->names[i].nasks = out[i] ? f->ns->n : 0;
@@ -453,7 +558,7 @@ static void probe_name(struct facts *f, struct name *n, struct probe_set *ps,
 		       const bool *fam)
 {
 	for (size_t j = 0; j < n->nasks * 2; j++) {
-		const struct dns_query *q = &n->asks[j / 2].q[j % 2];
+		const struct nsset_result *q = &n->asks[j / 2].q[j % 2];
 		for (size_t a = 0; q->outcome == DNS_ANSWER && a < q->naddrs;
 		     a++) {
 			size_t i = 0;
@@ -490,22 +595,16 @@ static int run(struct facts *f, struct probe_echo *echo, const bool *fam,
 	       char *err, size_t len)
 {
 	static struct nsset auth;
-	/* c-ares doubles the wait on its second try: T + 2T = --dns-timeout
-	 * for one server, and the phase's limit ends it in any case. */
-	const struct dns_opts d = {o.dns_timeout_ms / 3, 2};
-	const struct probe_opts po = {o.probe_timeout_ms,
-				      (size_t)o.max_concurrency};
 
 	loop_init(&loop);
 	f->ns = o.authoritative ? &auth : &o.servers;
-	if (!o.authoritative && !o.servers.n)
-		nsset_add(&o.servers, NULL);
 	if (o.authoritative &&
-	    nsset_authoritative(&auth, &loop, f->names[0].name, &d,
-				budget(o.dns_timeout_ms), err, len))
+	    nsset_authoritative(&auth, &loop, f->names[0].name, &o.dns,
+				budget(o.dns_timeout_ms, o.dns_timeout_ms), err,
+				len))
 		return -1;
-	if (ask_all(f, &loop, &d, err, len) < 0 ||
-	    !(probes = probe_new(&loop, &po, err, len)) ||
+	if (ask_all(f, &loop, &o.dns, err, len) < 0 ||
+	    !(probes = probe_new(&loop, &o.probe, err, len)) ||
 	    (o.icmp && probe_use_echo(probes, echo, err, len) < 0))
 		return -1;
 	for (size_t i = 0; i < f->nnames; i++)
@@ -513,6 +612,7 @@ static int run(struct facts *f, struct probe_echo *echo, const bool *fam,
 	deadline_step("probing the addresses of %zu names", f->nnames);
 	loop_run(&loop, probe_idle, probes, -1);
 	probe_finish(probes);
+	probe_log(probes);
 	return 0;
 }
 
@@ -520,7 +620,7 @@ static void facts_free(struct facts *f)
 {
 	for (size_t i = 0; i < f->nnames; i++) {
 		free(f->names[i].addrs);
-		free(f->names[i].asks);
+		nsset_answers_free(f->names[i].asks, f->names[i].nasks);
 	}
 	free(f->names);
 	namelist_free(f->namev, f->nnames);
@@ -546,9 +646,16 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 2; k++)
 		f.icmp_err[k] =
 		    o.icmp && o.fam[k] && !echo.sock[k] ? echo.err[k] : NULL;
+	/* One line, no usage: the options were right, the file is not. */
 	if (load_names(&f, &std, err, sizeof err) < 0)
-		opt_fail(&plugin, "option -f: %s", err);
-	if (run(&f, &echo, o.fam, err, sizeof err) < 0)
+		report_die(plugin.label, STATE_UNKNOWN, "names_file",
+			   "option -f: %s", err);
+	/* An NS lookup -t cut short is the timeout policy's, not a fault. */
+	bool failed_run = run(&f, &echo, o.fam, err, sizeof err) < 0;
+	if (failed_run && f.ns && f.ns->cut)
+		report_die(plugin.label, o.timeout_state, "dns_timeout",
+			   "%s when -t ran out during the NS lookup", err);
+	if (failed_run)
 		report_die(plugin.label, STATE_UNKNOWN, "probe_setup", "%s",
 			   err);
 	report_init(&r, plugin.label);

@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 # common/dns through t/tools/dnsq, inside the lab: the system resolver
 # (unbound) and the authoritative servers asked directly over IPv6 and
-# IPv4, every outcome with its addresses, TTLs and times, concurrency under
-# the dns-noaaaa fault, 400 queries in one run, and the deadline.
+# IPv4, every outcome with its addresses, TTLs and times, answers over 512
+# bytes (EDNS0, TCP), a CNAME loop, the hosts file, concurrency under the
+# dns-noaaaa fault, 400 queries in one run, and the deadline.
 use strict;
 use warnings;
 use Test::More;
@@ -29,19 +30,21 @@ sub dnsq {
 	$r->{n} = 0;
 	for (split /\n/, $r->{out} // '') {
 		my ($name, $type, $outcome, $rcode, $ttl, $time, $addrs, $names,
-		    $detail) = /^(\S+) (\S+) (\S+) rcode=(-?\d+) ttl=(\d+) (?#
-			)time=(\d+\.\d{3}) addrs=(\S*) names=(\S*)(?: detail=(.*))?$/
+		    $found, $loop, $detail) = /^(\S+) (\S+) (\S+) rcode=(-?\d+) (?#
+			)ttl=(\d+) time=(\d+\.\d{3}) addrs=(\S*) names=(\S*) (?#
+			)found=(\d+) loop=([01])(?: detail=(.*))?$/
 			or next;
 		$q{"$name $type"} = {
 			outcome => $outcome, rcode => $rcode, ttl => $ttl,
 			time => $time, detail => $detail // '',
+			found => $found, loop => $loop,
 			addrs => [ split /,/, $addrs ], names => [ split /,/, $names ],
 		};
 		$r->{n}++;
 	}
 	$r->{q} = \%q;
-	($r->{server}, $r->{total}) =
-	    ($r->{err} // '') =~ /server=(.+) queries=\d+ total=(\d+\.\d+)/;
+	($r->{server}, $r->{total}, $r->{early}) = ($r->{err} // '')
+	    =~ /server=(.+) queries=\d+ total=(\d+\.\d+) settled_in_submit=(\d+)/;
 	$r->{total} //= -1;
 	return $r;
 }
@@ -107,6 +110,22 @@ my $auth = [ $ZONE_TTL, $ZONE_TTL ];
 		  'system resolver');
 }
 
+# dns_opts.hosts: a name /etc/hosts lists is answered from it (TTL 0,
+# where unbound's own localhost answer has a TTL), through the loop, never
+# inside dns_submit(); other names still go to DNS.
+{
+	my $r = dnsq(['-f'], 'localhost', 'A', 'www.lab.test', 'A');
+	ran_ok($r, 2, 3, 'hosts file');
+	answer_is($r, 'localhost A', { outcome => 'NOERROR', addrs => ['127.0.0.1'] },
+		  'hosts file');
+	answer_is($r, 'www.lab.test A', { outcome => 'NOERROR', addrs => [$WWW4], ttl => $ttl },
+		  'hosts file, a name it does not list');
+	is($r->{early}, 0, 'hosts file: no outcome before the loop ran');
+	$r = dnsq([], 'localhost', 'A');
+	ok($r->{q}{'localhost A'} && $r->{q}{'localhost A'}{ttl} > 0,
+	   'without the hosts option: asked of the resolver (TTL > 0)');
+}
+
 # ns1 asked directly, over IPv6 and over IPv4: its own answers, full TTLs.
 for my $s ($NS1_6, $NS1_4) {
 	my $r = dnsq([ '-s', $s ], 'www.lab.test', 'A', 'www.lab.test', 'AAAA',
@@ -168,6 +187,40 @@ for my $case ([ $NS1_6, '2001:db8:c::80' ], [ $NS1_4, '2001:db8:c::80' ],
 	answer_is($r, 'garbage.gslb.lab.test AAAA', { outcome => 'error', addrs => [] }, 'brokendns');
 	like($r->{q}{'garbage.gslb.lab.test AAAA'}{detail} // '', qr/Misformatted DNS reply/,
 	     'brokendns: a cut-short answer is a misformatted reply');
+}
+
+# Answers over 512 bytes (issue 9, item 6): EDNS0 brings 40 A (about 700
+# bytes) and 40 AAAA (about 1200) over UDP; 60 NS with glue (about 6 KB
+# through unbound, 1.8 KB from nsd) come back truncated and are asked
+# again over TCP. Every record is kept and counted, through the resolver
+# and from nsd over either transport.
+for my $s ([], [ '-s', $NS1_6 ], [ '-s', $NS1_4 ]) {
+	my $where = @$s ? "at $s->[1]" : 'system resolver';
+	my $r = dnsq($s, 'big.lab.test', 'A', 'big.lab.test', 'AAAA', 'wide.lab.test', 'NS');
+	ran_ok($r, 3, 3, "big answers, $where");
+	answer_is($r, 'big.lab.test A',
+		  { outcome => 'NOERROR', ttl => @$s ? $auth : $ttl,
+		    addrs => [ $WWW4, map { "203.0.113.$_" } 100 .. 138 ] }, "40 A, $where");
+	answer_is($r, 'big.lab.test AAAA',
+		  { outcome => 'NOERROR', ttl => @$s ? $auth : $ttl,
+		    addrs => [ $WWW6, map { "2001:db8:c::$_" } 100 .. 138 ] }, "40 AAAA, $where");
+	answer_is($r, 'wide.lab.test NS',
+		  { outcome => 'NOERROR', ttl => @$s ? $auth : $ttl,
+		    names => [ map { sprintf 'nameserver-%02d.wide.lab.test', $_ } 1 .. 60 ] },
+		  "60 NS over TCP, $where");
+	is($r->{q}{"$_"}{found}, $_ =~ /NS$/ ? 60 : 40, "$_, $where: all counted")
+	    for 'big.lab.test A', 'big.lab.test AAAA', 'wide.lab.test NS';
+}
+
+# A CNAME loop: nsd gives the chain, which dns names a loop; unbound
+# answers SERVFAIL.
+{
+	my $r = dnsq([ '-s', $NS1_6 ], 'cloop.lab.test', 'A', 'www.lab.test', 'A');
+	is($r->{q}{'cloop.lab.test A'}{loop}, 1, 'CNAME loop from nsd: named');
+	is($r->{q}{'cloop.lab.test A'}{outcome}, 'NODATA', 'CNAME loop from nsd: no address');
+	is($r->{q}{'www.lab.test A'}{loop}, 0, 'no loop for www');
+	$r = dnsq([], 'cloop.lab.test', 'A');
+	is($r->{q}{'cloop.lab.test A'}{outcome}, 'SERVFAIL', 'CNAME loop through unbound: SERVFAIL');
 }
 
 # dns-noaaaa: ns1 drops AAAA queries. A and AAAA go out together, so A

@@ -21,7 +21,7 @@ my $A = V6Lab::ADDR;
 my %busy = (
     check_pmtu => [ 'mon', '-H', $A->{dead6}, '-t', '4' ],
     check_rogue_ra => [ 'ramon', '-i', 'lan0', '--listen', '3', '-t', '4' ],
-    check_default_route_liveness => [ 'gwhost', '-H', $A->{dead6}, '-t', '4' ],
+    check_default_route_liveness => [ 'gwhost', '-H', '2001:db8:48::99', '-t', '4' ],
 );
 my %part = (check_pmtu => 'web', check_rogue_ra => 'ra', check_default_route_liveness => 'gw');
 my @raw = grep { -x "plugins/$_" } sort keys %busy;

@@ -20,14 +20,20 @@
 
 struct dnsjudge {
 	/* Set by the caller. */
-	const struct nsset *ns;	       /* the servers asked */
-	long timeout_ms;	       /* after which a query was given up */
-	struct range warn_ms, crit_ms; /* each answer's time */
+	const struct nsset *ns;	     /* the servers asked */
+	long timeout_ms;	     /* after which a query was given up */
+	struct range warn_s, crit_s; /* each answer's time, seconds */
+	enum state timeout_state;    /* -t N:STATE: a wait -t cut short */
+	const struct sockaddr_storage *expect; /* -a: the addresses that must */
+	size_t nexpect;			       /* be published, or none */
 	bool strict;	   /* servers that disagree: CRITICAL, not WARNING */
 	bool require_aaaa; /* a name without AAAA: CRITICAL, not OK */
 	/* Filled by dnsjudge_tally() and dnsjudge_servers(). */
 	size_t got[NSSET_MAX], lost[NSSET_MAX]; /* queries answered or not */
 	double waited[NSSET_MAX]; /* the longest wait for a lost one, s */
+	size_t failed[NSSET_MAX]; /* of the lost, those that failed at once */
+	size_t cut[NSSET_MAX];	  /* of the lost, those -t cut short */
+	char why[NSSET_MAX][64];  /* (connection refused...): c-ares' words */
 	bool silent[NSSET_MAX];	  /* answered nothing: not judged per name */
 };
 

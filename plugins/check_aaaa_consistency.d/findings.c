@@ -12,6 +12,9 @@ void findings_add(struct findings *f, enum state st, const char *code,
 	const char *who = about ? about->name : NULL;
 	va_list ap;
 
+	if (st == STATE_OK && f->nok == REPORT_MAX_ITEMS)
+		return;
+	f->nok += st == STATE_OK;
 	if (f->n == f->cap) {
 		size_t cap = f->cap * 2 + 64;
 		struct finding *nv = realloc(f->v, cap * sizeof *nv);
@@ -81,7 +84,7 @@ void findings_free(struct findings *f)
 {
 	free(f->v);
 	f->v = NULL;
-	f->n = f->cap = 0;
+	f->n = f->cap = f->nok = 0;
 }
 
 void findings_cat(char *buf, size_t len, size_t *pos, const char *fmt, ...)

@@ -25,6 +25,8 @@ struct finding {
 struct findings {
 	struct finding *v;
 	size_t n, cap;
+	size_t nok; /* OK lines kept: at most REPORT_MAX_ITEMS, as the report
+		       lists no more; 10,000 names would hold 24 MB of them */
 };
 
 /* Adds one line with its code and subject (about may be NULL). Its brief

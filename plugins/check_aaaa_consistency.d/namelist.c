@@ -31,36 +31,123 @@ bool namelist_valid(const char *name)
 	return label > 0;
 }
 
+/* The names seen, by a case-free hash: open addressing over indexes into
+ * the list, rebuilt when half full. One table per process: a plugin reads
+ * one list. */
+static struct {
+	char ***names; /* the list it indexes */
+	size_t *slot;  /* index + 1; 0: free */
+	size_t cap;
+} seen;
+
+static size_t hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (size_t)tolower((unsigned char)*s)) * 1099511628211u;
+	return h;
+}
+
+static size_t *lookup(char **names, const char *name)
+{
+	size_t i = hash(name) & (seen.cap - 1);
+
+	while (seen.slot[i] && strcasecmp(names[seen.slot[i] - 1], name))
+		i = (i + 1) & (seen.cap - 1);
+	return &seen.slot[i];
+}
+
+static int grow(char **names, size_t n)
+{
+	size_t cap = seen.cap ? seen.cap * 2 : 256;
+	size_t *slot = calloc(cap, sizeof *slot);
+
+	if (!slot)
+		return -1;
+	free(seen.slot);
+	seen.slot = slot;
+	seen.cap = cap;
+	for (size_t i = 0; i < n; i++)
+		*lookup(names, names[i]) = i + 1;
+	return 0;
+}
+
 int namelist_add(char ***names, size_t *n, const char *name)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (!strcasecmp((*names)[i], name))
-			return 0;
+	if (seen.names != names) { /* another list: start afresh */
+		free(seen.slot);
+		seen.slot = NULL;
+		seen.cap = 0;
+		seen.names = names;
+	}
+	while ((*n + 1) * 2 > seen.cap)
+		if (grow(*names, *n) < 0)
+			return -1;
+	size_t *slot = lookup(*names, name);
+	if (*slot)
+		return 0;
 	char **nv = realloc(*names, (*n + 1) * sizeof *nv);
 	if (!nv)
 		return -1;
 	*names = nv;
 	if (!(nv[*n] = strdup(name)))
 		return -1;
-	(*n)++;
+	*slot = ++*n;
 	return 0;
+}
+
+/* One line of at most NAMELIST_MAX_LINE bytes into buf (NUL-terminated,
+ * without its newline): 1, 0 at the end of the file, -1 when the line is
+ * longer (it is not read further). A NUL byte counts as a character, so
+ * /dev/zero is one endless line. *total counts every byte read. */
+static int read_line(FILE *f, char *buf, size_t *len, long *total)
+{
+	int c;
+
+	*len = 0;
+	while ((c = getc(f)) != EOF) {
+		++*total;
+		if (c == '\n')
+			break;
+		if (*len == NAMELIST_MAX_LINE)
+			return -1;
+		buf[(*len)++] = c ? (char)c : ' ';
+	}
+	buf[*len] = '\0';
+	return c != EOF || *len ? 1 : 0;
 }
 
 int namelist_read(const char *path, char ***names, size_t *n, char *err,
 		  size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
+	char line[NAMELIST_MAX_LINE + 1];
+	size_t len, named = 0;
 	unsigned lineno = 0;
-	int rc = 0;
+	long total = 0;
+	int rc = 0, got;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, f) >= 0) {
+	while ((got = read_line(f, line, &len, &total)) != 0) {
 		lineno++;
+		if (got < 0) {
+			snprintf(err, errlen,
+				 "%s line %u: longer than %d bytes", path,
+				 lineno, NAMELIST_MAX_LINE);
+			rc = -1;
+			break;
+		}
+		if (total > NAMELIST_MAX_BYTES) {
+			snprintf(err, errlen,
+				 "%s: more than %ld bytes (line %u)", path,
+				 NAMELIST_MAX_BYTES, lineno);
+			rc = -1;
+			break;
+		}
 		char *s = line, *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -78,6 +165,13 @@ int namelist_read(const char *path, char ***names, size_t *n, char *err,
 			rc = -1;
 			break;
 		}
+		if (++named > NAMELIST_MAX_NAMES) {
+			snprintf(err, errlen,
+				 "%s: more than %d names (line %u)", path,
+				 NAMELIST_MAX_NAMES, lineno);
+			rc = -1;
+			break;
+		}
 		if (namelist_add(names, n, s) < 0) {
 			snprintf(err, errlen, "%s: out of memory", path);
 			rc = -1;
@@ -88,7 +182,6 @@ int namelist_read(const char *path, char ***names, size_t *n, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	free(line);
 	fclose(f);
 	return rc;
 }
@@ -98,4 +191,8 @@ void namelist_free(char **names, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	free(seen.slot);
+	seen.slot = NULL;
+	seen.names = NULL;
+	seen.cap = 0;
 }

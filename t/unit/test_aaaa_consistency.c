@@ -40,6 +40,7 @@ static void reset(size_t nnames)
 	nprobes = 0;
 	memset(&o, 0, sizeof o);
 	o.probe_timeout_ms = 2000, o.dns_timeout_ms = 3000;
+	o.timeout_state = STATE_UNKNOWN;
 	o.ports.v[o.ports.n++] = 443;
 	range_parse("0", &o.dead_crit, (char[64]){0}, 64);
 	F.ns = &NS;
@@ -73,18 +74,20 @@ static void server_ns(const char *ns, const char *address, int family)
 static struct nsset_answer ASKS[4][4];
 
 /* Name i's answer for type k at server s. */
-static struct dns_query *q(size_t i, size_t s, int k, enum dns_outcome oc,
-			   double el)
+static struct sockaddr_storage ADDRS[4][4][2][8];
+
+static struct nsset_result *q(size_t i, size_t s, int k, enum dns_outcome oc,
+			      double el)
 {
 	if (!NS.n)
 		server("system resolver", "", AF_UNSPEC);
 	N[i].asks = ASKS[i];
 	N[i].nasks = NS.n;
 	ASKS[i][s].server = s;
-	struct dns_query *x = &ASKS[i][s].q[k];
+	struct nsset_result *x = &ASKS[i][s].q[k];
 	memset(x, 0, sizeof *x);
-	snprintf(x->name, sizeof x->name, "%s", N[i].name);
-	x->type = k ? DNS_AAAA : DNS_A;
+	x->name = N[i].name;
+	x->addrs = ADDRS[i][s][k];
 	x->outcome = oc;
 	x->elapsed_s = el;
 	x->rcode = oc == DNS_TIMEOUT	? -1
@@ -94,7 +97,7 @@ static struct dns_query *q(size_t i, size_t s, int k, enum dns_outcome oc,
 	return x;
 }
 
-static void addr(struct dns_query *x, const char *text)
+static void addr(struct nsset_result *x, const char *text)
 {
 	x->addrs[x->naddrs++] = sa(text);
 }
@@ -215,7 +218,7 @@ static void test_multi(void)
 {
 	reset(3);
 	healthy(0, "192.0.2.80", "2001:db8::80");
-	struct dns_query *x = q(1, 0, 1, DNS_ANSWER, 0.002);
+	struct nsset_result *x = q(1, 0, 1, DNS_ANSWER, 0.002);
 	addr(q(1, 0, 0, DNS_ANSWER, 0.002), "192.0.2.81");
 	target(1, "192.0.2.81", PROBE_ANSWERED, 0.001);
 	const char *v6[] = {"2001:db8::81", "2001:db8::82", "2001:db8::99"};
@@ -254,13 +257,11 @@ static void test_gslb(void)
 	q(0, 0, 1, DNS_TIMEOUT, 3.0001);
 	is_int(run_judge(), STATE_CRITICAL,
 	       "AAAA unanswered, A answered: CRITICAL");
-	is_str(
-	    R.summary,
-	    "1 name, 0 AAAA, 0 dead: AAAA query for www.example.test "
-	    "unanswered "
-	    "after 3 s at system resolver while A answered in 0.002 s: clients "
-	    "asking for AAAA wait",
-	    "GSLB: says clients wait, with both times");
+	is_str(R.summary,
+	       "1 name, 0 AAAA, 0 dead: AAAA query for www.example.test "
+	       "unanswered after 3 s while A answered in 0.002 s: clients "
+	       "asking for AAAA wait (system resolver)",
+	       "GSLB: says clients wait, with both times");
 	ok(perf_has("dns_time_aaaa=3.0001s;;;0"),
 	   "GSLB: dns_time_aaaa is the wait");
 
@@ -277,13 +278,18 @@ static void test_gslb(void)
 	       "REFUSED from system resolver in 0.01 s",
 	       "AAAA REFUSED: says so, naming the server");
 
-	q(0, 0, 1, DNS_TIMEOUT, 0.3);
+	q(0, 0, 1, DNS_TIMEOUT, 0.3)->cut = true;
 	is_int(run_judge(), STATE_UNKNOWN,
 	       "AAAA wait ended by -t, not the server: UNKNOWN");
 	is_str(R.summary,
 	       "1 name, 0 AAAA, 0 dead: AAAA query for www.example.test at "
-	       "system resolver: no answer when -t ended the wait after 0.3 s",
+	       "system resolver: no answer after 0.3 s when -t ran out during "
+	       "the DNS queries",
 	       "cut short: says -t ended it, not that clients wait");
+	o.timeout_state = STATE_CRITICAL;
+	is_int(run_judge(), STATE_CRITICAL,
+	       "cut short with -t N:CRITICAL: the timeout state");
+	o.timeout_state = STATE_UNKNOWN;
 
 	q(0, 0, 1, DNS_NODATA, 0.002);
 	is_int(run_judge(), STATE_OK, "NODATA for AAAA: OK");
@@ -320,16 +326,68 @@ static void test_gslb(void)
 		    "DNS server system resolver does not answer: 2 queries "
 		    "unanswered in 3 s"),
 	   "silent resolver: one finding for the server");
-	is_int(R.nitems, 2, "silent resolver: no per-name timeout lines");
+	is_int(R.nitems, 1,
+	       "silent resolver: no per-name timeout lines, no OK time line");
 
-	q(0, 0, 0, DNS_TIMEOUT, 0);
-	q(0, 0, 1, DNS_TIMEOUT, 0);
+	q(0, 0, 0, DNS_TIMEOUT, 0)->cut = true;
+	q(0, 0, 1, DNS_TIMEOUT, 0)->cut = true;
 	is_int(run_judge(), STATE_UNKNOWN,
 	       "queries never given time: UNKNOWN, not a silent server");
 	ok(has_item(STATE_UNKNOWN,
 		    "DNS server system resolver: 2 queries without an answer "
-		    "when -t ended the wait after 0 s"),
+		    "after 0 s when -t ran out during the DNS queries"),
 	   "queries never given time: says -t ended the wait");
+
+	/* A CNAME loop: named once for the name, not "no address". */
+	reset(1);
+	q(0, 0, 0, DNS_NODATA, 0.001)->cname_loop = true;
+	q(0, 0, 1, DNS_NODATA, 0.001)->cname_loop = true;
+	is_int(run_judge(), STATE_CRITICAL, "CNAME loop: CRITICAL");
+	is_str(R.summary,
+	       "1 name, 0 AAAA, 0 dead: CNAME loop: the CNAME chain of "
+	       "www.example.test at system resolver comes back to a name "
+	       "already in it, so it has no address",
+	       "CNAME loop: named as such");
+	ok(!has_item(STATE_CRITICAL, "neither A nor AAAA"),
+	   "CNAME loop: not called no address");
+
+	/* An answer with more records than were kept. */
+	reset(1);
+	addr(q(0, 0, 0, DNS_ANSWER, 0.001), "192.0.2.80");
+	ASKS[0][0].q[0].nfound = 70;
+	target(0, "192.0.2.80", PROBE_ANSWERED, 0.001);
+	q(0, 0, 1, DNS_NODATA, 0.001);
+	is_int(run_judge(), STATE_WARNING, "answer cut: WARNING");
+	ok(has_item(STATE_WARNING,
+		    "A answer for www.example.test from system resolver holds "
+		    "70 records: the first 1 were checked"),
+	   "answer cut: says how many were checked");
+
+	/* A query that timed out early by itself (c-ares gave up on an
+	 * unusable server) is not blamed on -t. */
+	reset(1);
+	q(0, 0, 0, DNS_TIMEOUT, 1.5);
+	q(0, 0, 1, DNS_TIMEOUT, 1.5);
+	is_int(run_judge(), STATE_CRITICAL,
+	       "early own timeout: a silent server, CRITICAL");
+	ok(!has_item(STATE_UNKNOWN, "-t ran out"),
+	   "early own timeout: -t not blamed");
+
+	/* Issue 9 item 5: nothing listens, the queries fail at once. */
+	reset(1);
+	snprintf(q(0, 0, 0, DNS_ERROR, 0.000132)->detail, 64,
+		 "Could not contact DNS servers");
+	snprintf(q(0, 0, 1, DNS_ERROR, 0.0001)->detail, 64,
+		 "Could not contact DNS servers");
+	ASKS[0][0].q[0].rcode = ASKS[0][0].q[1].rcode = -1;
+	is_int(run_judge(), STATE_CRITICAL,
+	       "no server listening: CRITICAL, not a -t timeout");
+	is_str(R.summary,
+	       "1 name, 0 AAAA, 0 dead: DNS server system resolver does not "
+	       "answer: 2 queries failed (Could not contact DNS servers)",
+	       "no server listening: says the queries failed, not -t");
+	ok(!has_item(STATE_OK, "A query"),
+	   "no server listening: the failed queries are not listed as OK");
 }
 
 static void test_servers(void)
@@ -382,24 +440,26 @@ static void test_servers(void)
 	   "NS silent over IPv6: its own finding");
 
 	reset(1);
-	o.warn_ms.set = true, o.warn_ms.hi = 100;
+	o.warn_s.set = true;
+	o.warn_s.hi = 0.1;
 	addr(q(0, 0, 0, DNS_ANSWER, 0.25), "192.0.2.80");
 	target(0, "192.0.2.80", PROBE_ANSWERED, 0.001);
 	q(0, 0, 1, DNS_NODATA, 0.01);
 	is_int(run_judge(), STATE_WARNING,
-	       "-w 100: a 250 ms A answer is WARNING");
-	ok(has_item(STATE_WARNING, "A answer for www.example.test took 250 ms"),
+	       "-w 0.1: a 0.25 s A answer is WARNING");
+	ok(has_item(STATE_WARNING, "A answer for www.example.test took 0.25 s"),
 	   "slow answer named");
 	ok(perf_has("dns_time_a=0.25s;0.1;;0"),
 	   "dns_time_a carries -w in seconds");
-	ok(has_item(STATE_WARNING, "took 250 ms at system resolver (-w 100)"),
+	ok(has_item(STATE_WARNING, "took 0.25 s at system resolver (-w 0.1)"),
 	   "slow answer: names the threshold");
-	o.crit_ms.set = true, o.crit_ms.hi = 200;
+	o.crit_s.set = true;
+	o.crit_s.hi = 0.2;
 	is_int(run_judge(), STATE_CRITICAL,
-	       "-c 200: a 250 ms A answer is CRITICAL");
+	       "-c 0.2: a 0.25 s A answer is CRITICAL");
 	ok(has_item(STATE_CRITICAL,
-		    "A answer for www.example.test took 250 ms at system "
-		    "resolver (-c 200)"),
+		    "A answer for www.example.test took 0.25 s at system "
+		    "resolver (-c 0.2)"),
 	   "-c: names the threshold");
 	ok(perf_has("dns_time_a=0.25s;0.1;0.2;0"),
 	   "dns_time_a carries -w and -c in seconds");
@@ -418,25 +478,29 @@ static void test_dnsjudge(void)
 	struct findings w = {0};
 
 	nsset_add(&ns, NULL);
-	a.q[0] = (struct dns_query){.outcome = DNS_ANSWER, .elapsed_s = 0.0013};
-	a.q[0].addrs[a.q[0].naddrs++] = sa("192.0.2.1");
-	a.q[1] = (struct dns_query){
-	    .outcome = DNS_TIMEOUT, .rcode = -1, .elapsed_s = 3};
+	struct sockaddr_storage one = sa("192.0.2.1");
+	a.q[0] = (struct nsset_result){.outcome = DNS_ANSWER,
+				       .elapsed_s = 0.0013,
+				       .addrs = &one,
+				       .naddrs = 1,
+				       .name = "x.example.test"};
+	a.q[1] = (struct nsset_result){.outcome = DNS_TIMEOUT,
+				       .rcode = -1,
+				       .elapsed_s = 3,
+				       .name = "x.example.test"};
 	struct dnsjudge j = {.ns = &ns, .timeout_ms = 3000};
 	dnsjudge_tally(&j, &a, 1);
 	dnsjudge_servers(&j, &w);
 	is_int((int)w.n, 0, "dnsjudge: a server answering A is not silent");
 	dnsjudge_name(&j, "x.example.test", &a, 1, &w);
-	ok(w.n == 2 && w.v[0].st == STATE_CRITICAL &&
+	ok(w.n == 1 && w.v[0].st == STATE_CRITICAL &&
 	       !strcmp(w.v[0].text,
-		       "AAAA query for x.example.test unanswered after 3 s at "
-		       "system resolver while A answered in 0.0013 s: clients "
-		       "asking for AAAA wait"),
+		       "AAAA query for x.example.test unanswered after 3 s "
+		       "while A answered in 0.0013 s: clients asking for AAAA "
+		       "wait (system resolver)"),
 	   "dnsjudge: AAAA unanswered while A answered");
-	is_str(w.v[1].text,
-	       "x.example.test: A query 0.0013 s, AAAA query 3 s (slowest of "
-	       "1 server)",
-	       "dnsjudge: the times");
+	is_int((int)w.n, 1,
+	       "dnsjudge: no OK time line for an unanswered query");
 	is_double(dnsjudge_slowest(&a, 1, 1), 3, "dnsjudge_slowest");
 	findings_free(&w);
 }
@@ -524,9 +588,10 @@ static void test_helpers(void)
 	   "a label boundary is needed");
 	ok(!nsset_in_zone("test", "example.test"),
 	   "a parent is not in the zone");
-	struct dns_query x = {.outcome = DNS_ANSWER};
-	x.addrs[x.naddrs++] = sa("2001:db8::9");
-	x.addrs[x.naddrs++] = sa("2001:db8::10");
+	struct sockaddr_storage two[2] = {sa("2001:db8::9"),
+					  sa("2001:db8::10")};
+	struct nsset_result x = {
+	    .outcome = DNS_ANSWER, .addrs = two, .naddrs = 2};
 	nsset_answer_text(&x, buf, sizeof buf);
 	is_str(buf, "2001:db8::10,2001:db8::9",
 	       "answer text: sorted, order-free");
