@@ -503,10 +503,16 @@ static void resolve(struct facts *fx)
 		return;
 	}
 	/* An AAAA that never comes is a finding; the rest of -t is the
-	 * probes'. c-ares doubles the wait each round: 1 + 2 tries fit. */
-	long limit = std->timeout_ms * 2 / 5, per_try = limit / 3;
-	struct dns_opts dopt = {.timeout_ms = per_try < 2000 ? per_try : 2000,
-				.tries = 2};
+	 * probes'. Names in /etc/hosts are answered from it, as the system's
+	 * resolver does (-H localhost); queries leave from --source and
+	 * --interface as the probes do. */
+	long limit = std->timeout_ms * 2 / 5;
+	struct dns_opts dopt = {.query_ms = limit,
+				.tries = 2,
+				.hosts = true,
+				.source4 = std->source4,
+				.source6 = std->source6};
+	snprintf(dopt.iface, sizeof dopt.iface, "%s", std->iface);
 	fx->dns = dns_new(&fx->loop, NULL, &dopt, err, sizeof err);
 	if (!fx->dns)
 		report_die(plugin.label, STATE_UNKNOWN, "dns_setup", "%s", err);

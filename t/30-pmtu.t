@@ -292,6 +292,12 @@ for my $lo ('::1', '127.0.0.1') {
     no_code($p, 'size_rejected', "loopback $lo");
 }
 
+# -H localhost resolves as the system does, /etc/hosts first.
+$p = pmtu('-H', 'localhost');
+is($p->{rc}, 0, '-H localhost: OK');
+perf_is($p, 'pmtu_v4', 65535, '-H localhost');
+ok((grep { $_->{output} =~ /^DNS A localhost: 127\.0\.0\.1 / } findings($p, 'dns_answer')), '-H localhost: A from the hosts file');
+
 # --- --source and --interface ----------------------------------------------------------
 
 $p = pmtu('-H', 'www.lab.test', '--source', $A->{mon6}, '--source', $A->{mon4}, '--interface', 'lanA');
