@@ -39,10 +39,10 @@ struct icmp_sock {
 	uint8_t *buf;
 };
 
+/* Short enough for the first line (200 characters with the label). */
 static const char *const ping_hint =
-    "ping sockets not allowed for this group (sysctl "
-    "net.ipv4.ping_group_range) and no raw socket without CAP_NET_RAW "
-    "(setcap cap_net_raw+ep on the plugin)";
+    "sysctl net.ipv4.ping_group_range excludes this group and a raw socket "
+    "needs CAP_NET_RAW (setcap cap_net_raw+ep on the plugin)";
 
 static int set_opts(struct icmp_sock *s)
 {
@@ -105,8 +105,13 @@ struct icmp_sock *icmp_open(int family, char *err, size_t errlen)
 		s->fd = socket(family, SOCK_RAW | flags, proto);
 	}
 	if (s->fd < 0) {
-		snprintf(err, errlen, "cannot open an %s echo socket: %s (%s)",
-			 addr_family_name(family), ping_hint, strerror(errno));
+		int e = errno;
+		if (e == EPERM || e == EACCES)
+			snprintf(err, errlen, "no %s echo socket: %s",
+				 addr_family_name(family), ping_hint);
+		else
+			snprintf(err, errlen, "no %s echo socket: %s",
+				 addr_family_name(family), strerror(e));
 		free(s->buf);
 		free(s);
 		return NULL;
@@ -122,6 +127,64 @@ struct icmp_sock *icmp_open(int family, char *err, size_t errlen)
 	if (getrandom(&s->next_seq, sizeof s->next_seq, GRND_NONBLOCK) < 0)
 		s->next_seq = 1;
 	return s;
+}
+
+int icmp_bind_fd(int fd, int family, const struct sockaddr_storage *src,
+		 const char *iface, char *err, size_t errlen)
+{
+	char a[ADDR_STRLEN];
+
+	if (src && src->ss_family == family) {
+		struct sockaddr_storage b = *src;
+		addr_set_port((struct sockaddr *)&b, 0);
+		if (bind(fd, (struct sockaddr *)&b, addr_len(family))) {
+			snprintf(err, errlen, "--source %s: %s",
+				 addr_format((const struct sockaddr *)src, a,
+					     sizeof a),
+				 strerror(errno));
+			return -1;
+		}
+	}
+	if (!iface || !iface[0])
+		return 0;
+	unsigned idx = if_nametoindex(iface);
+	if (!idx) {
+		snprintf(err, errlen, "--interface %s: %s", iface,
+			 strerror(errno));
+		return -1;
+	}
+	if (!setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+			(socklen_t)strlen(iface) + 1))
+		return 0;
+	int e = errno, type = 0;
+	socklen_t tl = sizeof type;
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl);
+	/* IP_UNICAST_IF steers datagrams only: a TCP connect ignores it. */
+	if (e == EPERM && type != SOCK_STREAM) {
+		/* IP_UNICAST_IF takes the index in network byte order. */
+		uint32_t v4 = htonl(idx);
+		int v6 = (int)idx;
+		if (family == AF_INET
+			? !setsockopt(fd, IPPROTO_IP, IP_UNICAST_IF, &v4,
+				      sizeof v4)
+			: !setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_IF, &v6,
+				      sizeof v6))
+			return 0;
+	}
+	snprintf(err, errlen, "--interface %s: %s%s", iface, strerror(e),
+		 e != EPERM ? ""
+		 : type == SOCK_STREAM
+		     ? " (SO_BINDTODEVICE needs CAP_NET_RAW on this kernel, "
+		       "Linux before 5.7)"
+		     : " (SO_BINDTODEVICE needs CAP_NET_RAW on this kernel, "
+		       "Linux before 5.7, and IP_UNICAST_IF was refused too)");
+	return -1;
+}
+
+int icmp_bind(struct icmp_sock *s, const struct sockaddr_storage *src,
+	      const char *iface, char *err, size_t errlen)
+{
+	return icmp_bind_fd(s->fd, s->family, src, iface, err, errlen);
 }
 
 int icmp_family(const struct icmp_sock *s)
@@ -208,7 +271,8 @@ static void timer_fire(void *arg)
 	while (*pp) {
 		struct icmp_probe *p = *pp;
 		if (expiry(p) <= now)
-			complete(s, p, ICMP_TIMEOUT); /* unlinks p: *pp moves on */
+			complete(s, p,
+				 ICMP_TIMEOUT); /* unlinks p: *pp moves on */
 		else
 			pp = &p->next;
 	}

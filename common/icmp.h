@@ -88,6 +88,21 @@ struct icmp_sock;
  * no loop yet, so it can run before options are parsed. */
 struct icmp_sock *icmp_open(int family, char *err, size_t errlen);
 
+/* --source and --interface for any socket fd of family: binds it to src
+ * (when its family is family; port 0) and sends through iface (when not
+ * NULL or ""): SO_BINDTODEVICE, or where the kernel refuses that to a
+ * process without CAP_NET_RAW (Linux before 5.7) and fd is not a TCP
+ * socket, IP_UNICAST_IF / IPV6_UNICAST_IF, which steer what is sent and
+ * need no privilege.
+ * Returns 0, or -1 with the reason in err. */
+int icmp_bind_fd(int fd, int family, const struct sockaddr_storage *src,
+		 const char *iface, char *err, size_t errlen);
+
+/* icmp_bind_fd() for the echo socket: after opt_parse(), since the socket
+ * is opened before the options are read. */
+int icmp_bind(struct icmp_sock *s, const struct sockaddr_storage *src,
+	      const char *iface, char *err, size_t errlen);
+
 /* Watches the socket on l and times probes out through l's timers. Returns
  * 0, or -1 when l has no room. Call once before the first icmp_send(). */
 int icmp_attach(struct icmp_sock *s, struct loop *l);

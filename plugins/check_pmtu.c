@@ -11,14 +11,23 @@
  * Privileges: a ping socket where net.ipv4.ping_group_range allows, else a
  * raw socket (cap_net_raw) opened first in main(); every capability is
  * dropped before the options are read.
+ * A name's AAAA and A are asked at once and each family is probed as soon
+ * as its own answer arrives; an AAAA (A) query unanswered while the other
+ * answers is CRITICAL aaaa_unanswered, the other family still measured.
+ * --source / --interface bind the echo sockets (after the options are read)
+ * and the fetches.
  * States: the MTU by -w/-c (OK without them); blackhole, screening, 1280
- * broken, both fetches failing: CRITICAL; no answer at all: UNKNOWN
- * (--unreachable). Perfdata labels are IPv6's unless they end in _v4. */
+ * broken, both fetches failing, one DNS type failing: CRITICAL; no answer
+ * at all: UNKNOWN (--unreachable); a wait cut by -t (a search, a fetch still
+ * receiving): the -t state. A cached path MTU that clamps the normal fetch:
+ * OK, saying what could not be tested. Perfdata labels are IPv6's unless
+ * they end in _v4. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "deadline.h"
@@ -33,12 +42,14 @@
 #include "check_pmtu.d/search.h"
 #include "priv.h"
 #include "report.h"
+#include "text.h"
 
 enum mode { MODE_ICMP, MODE_TCP };
 
 static struct opts {
 	int mode;
 	long port, min_size, max_size, retries, probe_timeout_ms, stall_ms;
+	long long response_size;
 	const char *uri, *send;
 	enum state unreachable;
 } o = {
@@ -50,6 +61,21 @@ static struct opts {
     .uri = "/",
     .unreachable = STATE_UNKNOWN,
 };
+
+static int parse_bytes(const char *arg, void *target, char *err, size_t len)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 10);
+
+	if (errno || end == arg || *end || v < 1) {
+		snprintf(err, len, "--response-size: '%s' is not a byte count",
+			 arg);
+		return -1;
+	}
+	*(long long *)target = v;
+	return 0;
+}
 
 /* The option table is aligned by hand: one option, one block. */
 /* clang-format off */
@@ -91,6 +117,11 @@ static const struct opt_def opts[] = {
 	  .arg = "SECONDS", .min = 100, .max = 600000,
 	  .help = "tcp mode: a fetch with no byte for this long has stalled "
 		  "(default 2)." },
+	{ .lname = "response-size", .type = OPT_CUSTOM,
+	  .target = &o.response_size, .arg = "BYTES", .parse = parse_bytes,
+	  .help = "tcp mode: the response is complete after BYTES bytes, "
+		  "head included, whether or not the server closes (default: "
+		  "by an HTTP Content-Length, else when the server closes)." },
 	{ .lname = "unreachable", .type = OPT_STATE, .target = &o.unreachable,
 	  .arg = "STATE",
 	  .help = "State when the host answers no echo at all (default "
@@ -124,16 +155,20 @@ static const struct finding_doc findings[] = {
 	{"ipv6_min_mtu_broken", "CRITICAL", "1280-byte IPv6 packets, the minimum every link must carry, do not pass"},
 	{"ipv4_min_size_broken", "CRITICAL", "IPv4 packets of --min-size do not pass"},
 	{"size_rejected", "CRITICAL", "an ICMP error other than Packet Too Big rejects larger sizes"},
-	{"ptb_ignored", "WARNING", "a Packet Too Big announcing an impossible MTU was ignored (RFC 8201)"},
+	{"ptb_ignored", "WARNING", "a Packet Too Big announcing an out-of-range MTU (0, below 1280 / 68, or not below the probe) was ignored (RFC 8201)"},
 	{"unreachable", "--unreachable (UNKNOWN)", "the host is unreachable (ICMP unreachable)"},
-	{"no_answer", "--unreachable (UNKNOWN)", "no echo reply at all: the MTU question has no answer"},
-	{"search_incomplete", "UNKNOWN", "-t ran out before the search ended"},
-	{"fetch_complete", "OK", "tcp mode: both fetches complete"},
+	{"no_answer", "--unreachable (UNKNOWN); -t state when -t cut the wait", "no echo reply at all: the MTU question has no answer"},
+	{"search_incomplete", "-t state (UNKNOWN)", "-t ran out before the search ended"},
+	{"aaaa_unanswered, a_unanswered", "CRITICAL", "the AAAA (A) query gets no answer while the other does: clients wait; the answered family is still checked"},
+	{"aaaa_nxdomain, a_nxdomain, aaaa_error, a_error", "CRITICAL", "NXDOMAIN or another failure for one type while the other answers"},
+	{"fetch_complete", "OK", "tcp mode: both fetches complete (the server closed, or Content-Length / --response-size bytes came)"},
+	{"still_receiving", "-t state (UNKNOWN)", "tcp mode: a fetch was still receiving when -t ran out: slow, not stalled"},
 	{"clamped_fetch_failed", "WARNING", "tcp mode: only the fetch with the normal MSS completes"},
-	{"fetch_failed", "CRITICAL", "tcp mode: both fetches fail"},
+	{"fetch_failed", "CRITICAL (-t state when -t cut a wait)", "tcp mode: both fetches fail"},
 	{"server_quiet", "OK", "tcp mode: both fetches got the same bytes, then the server kept the connection open"},
-	{"mss_clamped_locally", "UNKNOWN", "tcp mode: this host's cached path MTU clamps both fetches"},
-	{"ptb, local_mtu, sizes, probes, response", "OK", "details: each Packet Too Big, sizes tried, echo counts, the response line"},
+	{"mss_clamped_locally", "OK", "tcp mode: the response arrives, but this host's cached path MTU clamps both fetches: a blackhole could not be tested"},
+	{"source", "UNKNOWN", "--source or --interface cannot be used"},
+	{"ptb, local_mtu, sizes, probes, response, dns_answer", "OK", "details: each Packet Too Big, sizes tried, echo counts, the response line, the DNS answers"},
 };
 /* clang-format on */
 
@@ -158,7 +193,8 @@ static const struct plugin plugin = {
 		"  path MTU of both families; warn below 1400\n"
 		"check_pmtu -H www.example.com --mode tcp -u /large.html\n"
 		"  is a large page stuck without a small MSS?\n",
-    .std = STD_HOST | STD_HOST_REQUIRED | STD_FAMILY | STD_THRESHOLDS,
+    .std =
+	STD_HOST | STD_HOST_REQUIRED | STD_FAMILY | STD_THRESHOLDS | STD_SOURCE,
     .host_help = "The host to probe: a name (A and AAAA are resolved and "
 		 "checked separately) or an address.",
     .warn_help = "Range on the discovered path MTU in bytes, e.g. 1400:.",
@@ -186,16 +222,29 @@ struct fam {
 	struct pmtu_search s;
 	struct attempt at[PMTU_FANOUT + 6];
 	double wake_s;
+	double
+	    rtt_s; /* smallest round trip of this family: its probe timeout */
 	bool over;
 	unsigned iface_mtu, cached;
 	char ifname[IF_NAMESIZE];
 	struct pmtu_fetch normal, clamped;
 };
 
+/* A wait for the first echo reply of a family: long enough for a
+ * satellite or intercontinental path (700 ms and more), bounded by -t. */
+#define FIRST_WAIT_MS 3000
+
 struct facts {
-	struct fam fam[2];
+	const struct std_opts *std;
+	struct fam fam[2]; /* in the order their addresses arrived */
 	size_t n;
-	double rtt_s; /* smallest round trip seen: sets the probe timeout */
+	/* A name: AAAA and A, each family probed as soon as its answer
+	 * comes (README, The failures: AAAA queries that go unanswered). */
+	struct dns_query q[2];
+	bool asked[2], started[2];
+	struct dns_ctx *dns;
+	double dns_until;
+	bool dns_cut; /* -t ended the DNS wait, not the DNS limit */
 	bool stopping, incomplete;
 	char req[2048];
 	size_t reqlen;
@@ -205,17 +254,16 @@ struct facts {
 static struct icmp_sock *early[2]; /* [0] IPv6, [1] IPv4 */
 static char early_err[2][200];
 
-static long try_timeout_ms(const struct facts *fx)
+static long try_timeout_ms(const struct fam *f)
 {
 	if (o.probe_timeout_ms)
 		return o.probe_timeout_ms;
-	if (fx->rtt_s <= 0)
-		return 1000;
-	long ms = (long)(fx->rtt_s * 4000) + 100;
-	return ms > 2000 ? 2000 : ms;
+	if (f->rtt_s <= 0)
+		return FIRST_WAIT_MS;
+	return (long)(f->rtt_s * 4000) + 100;
 }
 
-static void plan(struct facts *fx, struct fam *f);
+static void plan(struct fam *f);
 
 static void probe_done(struct icmp_probe *p)
 {
@@ -238,34 +286,35 @@ static void probe_done(struct icmp_probe *p)
 					     : PMTU_FAILED;
 	if (r.res != PMTU_FAILED)
 		r.detail[0] = '\0';
-	if (p->outcome == ICMP_REPLY) {
-		if (fx->rtt_s <= 0 || p->rtt_s < fx->rtt_s)
-			fx->rtt_s = p->rtt_s;
-		/* Probes sent before any RTT was known need not wait 1 s. */
-		for (size_t k = 0; k < fx->n; k++)
-			for (size_t i = 0; i < sizeof f->at / sizeof f->at[0];
-			     i++)
-				if (fx->fam[k].at[i].used)
-					fx->fam[k].at[i].p.timeout_ms =
-					    try_timeout_ms(fx);
+	if (p->outcome == ICMP_REPLY &&
+	    (f->rtt_s <= 0 || p->rtt_s < f->rtt_s)) {
+		f->rtt_s = p->rtt_s;
+		/* This family's probes sent before its RTT was known need not
+		 * wait FIRST_WAIT_MS; the other family keeps its own. */
+		for (size_t i = 0; i < sizeof f->at / sizeof f->at[0]; i++)
+			if (f->at[i].used)
+				f->at[i].p.timeout_ms = try_timeout_ms(f);
 	}
 	a->used = false;
 	pmtu_record(&f->s, &r, mono_now_s());
-	plan(fx, f);
+	plan(f);
 }
 
-static void plan(struct facts *fx, struct fam *f)
+static void plan(struct fam *f)
 {
 	unsigned sizes[PMTU_FANOUT + 6];
 	double now = mono_now_s();
 	/* The boundary's last try must be answered before the deadline. */
 	f->s.confirm_by = now + deadline_remaining_ms() / 1000.0 - 0.05 -
-			  try_timeout_ms(fx) / 1000.0;
+			  try_timeout_ms(f) / 1000.0;
 	size_t n = pmtu_plan(&f->s, now, sizes, sizeof sizes / sizeof sizes[0],
 			     &f->wake_s);
 
-	if (n == 0 && f->wake_s == 0 && !pmtu_inflight(&f->s))
+	if (n == 0 && f->wake_s == 0 && !pmtu_inflight(&f->s) && !f->over) {
 		f->over = true;
+		vlog(1, "%s path MTU search to %s over: %u bytes pass\n",
+		     addr_family_name(f->family), f->host, pmtu_lo(&f->s));
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct attempt *a = NULL;
 		for (size_t k = 0; k < sizeof f->at / sizeof f->at[0]; k++)
@@ -279,10 +328,10 @@ static void plan(struct facts *fx, struct fam *f)
 		a->f = f;
 		a->p = (struct icmp_probe){.dst = f->dst,
 					   .size = sizes[i],
-					   .timeout_ms = try_timeout_ms(fx),
+					   .timeout_ms = try_timeout_ms(f),
 					   .done = probe_done,
 					   .arg = a};
-		deadline_step("%s probe of %u bytes to %s",
+		deadline_step("the %s path MTU search (%u bytes to %s)",
 			      addr_family_name(f->family), sizes[i], f->host);
 		icmp_send(f->sock, &a->p);
 	}
@@ -301,106 +350,76 @@ static void wake_fire(void *arg)
 {
 	struct fam *f = arg;
 	f->wake_s = 0;
-	plan(f->fx, f);
+	plan(f);
 }
 
-static bool all_over(void *arg)
+static void start_icmp(struct facts *fx, struct fam *f)
 {
-	struct facts *fx = arg;
-	for (size_t i = 0; i < fx->n; i++) {
-		if (o.mode == MODE_ICMP && !fx->fam[i].over)
-			return false;
-		if (o.mode == MODE_TCP &&
-		    (fx->fam[i].normal.end == FETCH_RUNNING ||
-		     fx->fam[i].clamped.end == FETCH_RUNNING))
-			return false;
-	}
-	return true;
+	int k = f->family == AF_INET6 ? 0 : 1;
+	const struct std_opts *std = fx->std;
+
+	if (!early[k])
+		report_die(plugin.label, STATE_UNKNOWN, "socket", "%s",
+			   early_err[k]);
+	f->sock = early[k];
+	f->iface_mtu = pmtu_iface_mtu(
+	    &f->dst, k ? &std->source4 : &std->source6, std->iface, f->ifname);
+	f->cached =
+	    pmtu_cached(&f->dst, k ? &std->source4 : &std->source6, std->iface);
+	unsigned max = o.max_size     ? (unsigned)o.max_size
+		       : f->iface_mtu ? f->iface_mtu
+				      : 1500;
+	/* Loopback's MTU is 65536: no IP packet is that large. */
+	if (max > PMTU_MAX_PACKET)
+		max = PMTU_MAX_PACKET;
+	unsigned min =
+	    f->family == AF_INET6 ? PMTU_V6_MIN : (unsigned)o.min_size;
+	/* An interface below min: min fails locally, and says so. */
+	pmtu_init(&f->s, f->family, ICMP_DEFAULT_SIZE(f->family), min,
+		  max < min ? min : max);
+	f->s.retries = (unsigned)o.retries;
+	if (icmp_attach(f->sock, &fx->loop) ||
+	    loop_add_timer(&fx->loop, wake_next, wake_fire, f))
+		report_die(plugin.label, STATE_UNKNOWN, "internal",
+			   "no loop room");
+	plan(f);
 }
 
-static void run_icmp(struct facts *fx)
+static void start_tcp(struct facts *fx, struct fam *f)
 {
-	for (size_t i = 0; i < fx->n; i++) {
-		struct fam *f = &fx->fam[i];
-		int k = f->family == AF_INET6 ? 0 : 1;
-		if (!early[k])
-			report_die(plugin.label, STATE_UNKNOWN, "socket", "%s",
-				   early_err[k]);
-		f->sock = early[k];
-		f->iface_mtu = pmtu_iface_mtu(&f->dst, f->ifname);
-		f->cached = pmtu_cached(&f->dst);
-		unsigned max = o.max_size     ? (unsigned)o.max_size
-			       : f->iface_mtu ? f->iface_mtu
-					      : 1500;
-		unsigned min =
-		    f->family == AF_INET6 ? PMTU_V6_MIN : (unsigned)o.min_size;
-		/* An interface below min: min fails locally, and says so. */
-		pmtu_init(&f->s, f->family, ICMP_DEFAULT_SIZE(f->family), min,
-			  max < min ? min : max);
-		f->s.retries = (unsigned)o.retries;
-		if (icmp_attach(f->sock, &fx->loop) ||
-		    loop_add_timer(&fx->loop, wake_next, wake_fire, f))
+	struct pmtu_fetch *two[2] = {&f->normal, &f->clamped};
+	const struct std_opts *std = fx->std;
+
+	for (int k = 0; k < 2; k++) {
+		*two[k] = (struct pmtu_fetch){
+		    .dst = f->dst,
+		    .req = fx->req,
+		    .reqlen = fx->reqlen,
+		    .stall_ms = o.stall_ms,
+		    .expect_bytes = o.response_size,
+		    .src =
+			f->family == AF_INET6 ? &std->source6 : &std->source4,
+		    .iface = std->iface,
+		    .fd = -1,
+		    .mss = k == 0		   ? 0
+			   : f->family == AF_INET6 ? 1220
+						   : 1240,
+		};
+		addr_set_port((struct sockaddr *)&two[k]->dst,
+			      (unsigned)o.port);
+		pmtu_fetch_start(two[k], &fx->loop);
+		if (loop_add_timer(&fx->loop, pmtu_fetch_next_ms,
+				   pmtu_fetch_fire, two[k]))
 			report_die(plugin.label, STATE_UNKNOWN, "internal",
 				   "no loop room");
 	}
-	for (size_t i = 0; i < fx->n; i++)
-		plan(fx, &fx->fam[i]);
-	if (!loop_run(&fx->loop, all_over, fx, -1)) {
-		fx->stopping = fx->incomplete = true;
-		for (size_t i = 0; i < fx->n; i++)
-			icmp_finish(fx->fam[i].sock);
-	}
+	deadline_step("the %s fetch of %s with MSS normal and clamped",
+		      addr_family_name(f->family), f->host);
 }
 
-static void run_tcp(struct facts *fx, const struct std_opts *std)
+static void add_fam(struct facts *fx, const struct sockaddr_storage *sa)
 {
-	char hosthdr[300];
-	snprintf(hosthdr, sizeof hosthdr,
-		 std->host.literal && std->host.family == AF_INET6 ? "[%s]:%ld"
-								   : "%s:%ld",
-		 std->host.name, o.port);
-	if (o.port == 80)
-		*strrchr(hosthdr, ':') = '\0';
-	fx->reqlen =
-	    pmtu_request(fx->req, sizeof fx->req, o.send, o.uri, hosthdr);
-	if (!fx->reqlen)
-		report_die(plugin.label, STATE_UNKNOWN, "usage",
-			   "-u or --send is too long");
-	for (size_t i = 0; i < fx->n; i++) {
-		struct fam *f = &fx->fam[i];
-		struct pmtu_fetch *two[2] = {&f->normal, &f->clamped};
-		for (int k = 0; k < 2; k++) {
-			*two[k] = (struct pmtu_fetch){
-			    .dst = f->dst,
-			    .req = fx->req,
-			    .reqlen = fx->reqlen,
-			    .stall_ms = o.stall_ms,
-			    .fd = -1,
-			    .mss = k == 0		   ? 0
-				   : f->family == AF_INET6 ? 1220
-							   : 1240,
-			};
-			addr_set_port((struct sockaddr *)&two[k]->dst,
-				      (unsigned)o.port);
-			pmtu_fetch_start(two[k], &fx->loop);
-			if (loop_add_timer(&fx->loop, pmtu_fetch_next_ms,
-					   pmtu_fetch_fire, two[k]))
-				report_die(plugin.label, STATE_UNKNOWN,
-					   "internal", "no loop room");
-		}
-	}
-	deadline_step("fetching %s with MSS normal and clamped",
-		      std->host.name);
-	if (!loop_run(&fx->loop, all_over, fx, -1))
-		for (size_t i = 0; i < fx->n; i++) {
-			pmtu_fetch_finish(&fx->fam[i].normal);
-			pmtu_fetch_finish(&fx->fam[i].clamped);
-		}
-}
-
-static void add_fam(struct facts *fx, const struct std_opts *std,
-		    const struct sockaddr_storage *sa)
-{
+	const struct std_opts *std = fx->std;
 	struct fam *f = &fx->fam[fx->n++];
 	char a[ADDR_STRLEN];
 
@@ -412,63 +431,316 @@ static void add_fam(struct facts *fx, const struct std_opts *std,
 		snprintf(f->host, sizeof f->host, "%s", a);
 	else
 		snprintf(f->host, sizeof f->host, "%s [%s]", std->host.name, a);
+	if (o.mode == MODE_TCP)
+		start_tcp(fx, f);
+	else
+		start_icmp(fx, f);
+}
+
+static bool fam_over(const struct fam *f)
+{
+	if (o.mode == MODE_ICMP)
+		return f->over;
+	return f->normal.end != FETCH_RUNNING &&
+	       f->clamped.end != FETCH_RUNNING;
+}
+
+/* The loop's done(): starts a family's probes when its address arrives,
+ * and is true when every answer is in and every family is over. */
+static bool step(void *arg)
+{
+	struct facts *fx = arg;
+
+	for (int i = 0; i < 2; i++)
+		if (fx->asked[i] && !fx->started[i] &&
+		    fx->q[i].outcome != DNS_PENDING) {
+			fx->started[i] = true;
+			vlog(1, "DNS %s %s: %s, %zu addresses, in %.4f s\n",
+			     dns_type_name(fx->q[i].type), fx->q[i].name,
+			     dns_outcome_name(fx->q[i].outcome),
+			     fx->q[i].naddrs, fx->q[i].elapsed_s);
+			if (fx->q[i].naddrs)
+				add_fam(fx, &fx->q[i].addrs[0]);
+		}
+	if (fx->dns && !dns_idle(fx->dns))
+		return false;
+	for (size_t i = 0; i < fx->n; i++)
+		if (!fam_over(&fx->fam[i]))
+			return false;
+	return true;
+}
+
+static long dns_next_ms(void *arg)
+{
+	const struct facts *fx = arg;
+
+	if (fx->dns_until <= 0 || !fx->dns || dns_idle(fx->dns))
+		return -1;
+	double left = (fx->dns_until - mono_now_s()) * 1000;
+	return left <= 0 ? 0 : (long)(left + 0.999);
+}
+
+/* The DNS limit: an answer that has not come by then is unanswered, with
+ * the rest of -t left for the other family's probes. */
+static void dns_give_up(void *arg)
+{
+	struct facts *fx = arg;
+
+	fx->dns_until = 0;
+	dns_finish(fx->dns);
 }
 
 /* Literal: itself. Name: AAAA and A at once (as -4/-6 allow), the first
- * address of each family. */
-static void resolve(struct facts *fx, const struct std_opts *std)
+ * address of each family; each family's probes start when its own answer
+ * arrives. */
+static void resolve(struct facts *fx)
 {
-	static struct dns_query q[2];
-	int fams[2] = {AF_INET6, AF_INET};
-	char err[200], why[300] = "";
-	size_t nq = 0;
+	const struct std_opts *std = fx->std;
+	char err[200];
 
 	if (std->host.literal) {
-		add_fam(fx, std, &std->host.sa);
+		add_fam(fx, &std->host.sa);
 		return;
 	}
-	long budget = deadline_remaining_ms() / 4;
-	struct dns_opts dopt = {.timeout_ms = budget < 2000 ? budget : 2000,
-				.tries = 2};
-	struct dns_ctx *c = dns_new(&fx->loop, NULL, &dopt, err, sizeof err);
-	if (!c)
+	/* An AAAA that never comes is a finding; the rest of -t is the
+	 * probes'. Names in /etc/hosts are answered from it, as the system's
+	 * resolver does (-H localhost); queries leave from --source and
+	 * --interface as the probes do. */
+	long limit = std->timeout_ms * 2 / 5;
+	struct dns_opts dopt = {.query_ms = limit,
+				.tries = 2,
+				.hosts = true,
+				.source4 = std->source4,
+				.source6 = std->source6};
+	snprintf(dopt.iface, sizeof dopt.iface, "%s", std->iface);
+	fx->dns = dns_new(&fx->loop, NULL, &dopt, err, sizeof err);
+	if (!fx->dns)
 		report_die(plugin.label, STATE_UNKNOWN, "dns_setup", "%s", err);
+	fx->dns_until = mono_now_s() + (double)limit / 1000;
+	if (loop_add_timer(&fx->loop, dns_next_ms, dns_give_up, fx))
+		report_die(plugin.label, STATE_UNKNOWN, "internal",
+			   "no loop room");
 	deadline_step("resolving %s", std->host.name);
-	for (int i = 0; i < 2; i++)
-		if (!std->family || std->family == fams[i]) {
-			snprintf(q[nq].name, sizeof q[nq].name, "%s",
-				 std->host.name);
-			q[nq].type = fams[i] == AF_INET6 ? DNS_AAAA : DNS_A;
-			dns_submit(c, &q[nq++]);
-		}
-	loop_run(&fx->loop, dns_idle, c, -1);
-	dns_finish(c);
-	for (size_t i = 0; i < nq; i++) {
-		if (q[i].naddrs)
-			add_fam(fx, std, &q[i].addrs[0]);
-		snprintf(why + strlen(why), sizeof why - strlen(why), "%s%s %s",
-			 i ? ", " : "", dns_type_name(q[i].type),
-			 dns_outcome_name(q[i].outcome));
+	for (int i = 0; i < 2; i++) {
+		int fam = i == 0 ? AF_INET6 : AF_INET;
+		fx->asked[i] = !std->family || std->family == fam;
+		if (!fx->asked[i])
+			continue;
+		snprintf(fx->q[i].name, sizeof fx->q[i].name, "%s",
+			 std->host.name);
+		fx->q[i].type = fam == AF_INET6 ? DNS_AAAA : DNS_A;
+		dns_submit(fx->dns, &fx->q[i]);
 	}
-	dns_free(c);
+}
+
+static void stop(struct facts *fx);
+
+static void unresolvable(const struct facts *fx)
+{
+	char why[300] = "";
+
+	for (int i = 0; i < 2; i++)
+		if (fx->asked[i])
+			snprintf(why + strlen(why), sizeof why - strlen(why),
+				 "%s%s %s", why[0] ? ", " : "",
+				 dns_type_name(fx->q[i].type),
+				 dns_outcome_name(fx->q[i].outcome));
+	report_die(
+	    plugin.label, fx->dns_cut ? fx->std->timeout_state : STATE_UNKNOWN,
+	    "unresolvable", "cannot resolve %s (%s%s)", fx->std->host.name, why,
+	    fx->dns_cut ? "; -t ran out during resolving" : "");
+}
+
+static void run(struct facts *fx)
+{
+	const struct std_opts *std = fx->std;
+
+	if (o.mode == MODE_TCP) {
+		char hosthdr[300];
+		snprintf(hosthdr, sizeof hosthdr,
+			 std->host.literal && std->host.family == AF_INET6
+			     ? "[%s]:%ld"
+			     : "%s:%ld",
+			 std->host.name, o.port);
+		if (o.port == 80)
+			*strrchr(hosthdr, ':') = '\0';
+		fx->reqlen = pmtu_request(fx->req, sizeof fx->req, o.send,
+					  o.uri, hosthdr);
+		if (!fx->reqlen)
+			report_die(plugin.label, STATE_UNKNOWN, "usage",
+				   "-u or --send is too long");
+	}
+	resolve(fx);
+	if (!loop_run(&fx->loop, step, fx, -1))
+		stop(fx);
 	if (!fx->n)
-		report_die(plugin.label, STATE_UNKNOWN, "unresolvable",
-			   "cannot resolve %s (%s)", std->host.name, why);
+		unresolvable(fx);
+}
+
+/* -t ran out: what is still waiting was cut, not answered. */
+static void stop(struct facts *fx)
+{
+	fx->stopping = fx->incomplete = true;
+	if (fx->dns && !dns_idle(fx->dns)) {
+		fx->dns_cut = true;
+		dns_finish(fx->dns);
+	}
+	for (size_t i = 0; i < fx->n; i++) {
+		if (o.mode == MODE_TCP) {
+			pmtu_fetch_finish(&fx->fam[i].normal);
+			pmtu_fetch_finish(&fx->fam[i].clamped);
+		} else {
+			icmp_finish(fx->fam[i].sock);
+		}
+	}
+}
+
+/* What each DNS query gave, and the one-family faults: an AAAA (A) query
+ * unanswered, NXDOMAIN or failing while the other answers. */
+struct dns_verdict {
+	enum state state;
+	const char *code;
+	char text[REPORT_ITEM_LEN];
+	char phrase[64];
+};
+
+/* "0.00128", "9.8e-05" would be unreadable: "0.000098". */
+static const char *secs(double s, char *b, size_t n)
+{
+	snprintf(b, n, s < 0.001 ? "%.6f" : s < 1 ? "%.4f" : "%.1f", s);
+	return b;
+}
+
+static bool dns_judge(const struct dns_query *q, const struct dns_query *other,
+		      bool cut, enum state timeout_state, struct dns_verdict *d)
+{
+	const char *t = dns_type_name(q->type),
+		   *ot = dns_type_name(other->type);
+	bool v6 = q->type == DNS_AAAA;
+	char s1[24], s2[24];
+
+	memset(d, 0, sizeof *d);
+	if (other->outcome != DNS_ANSWER || q->outcome == DNS_ANSWER ||
+	    q->outcome == DNS_NODATA)
+		return false;
+	if (q->outcome == DNS_TIMEOUT || q->outcome == DNS_PENDING) {
+		d->state = cut ? timeout_state : STATE_CRITICAL;
+		d->code = v6 ? "aaaa_unanswered" : "a_unanswered";
+		snprintf(d->text, sizeof d->text,
+			 "%s query for %s unanswered after %s s while %s "
+			 "answered in %s s: clients asking for %s wait%s",
+			 t, q->name, secs(q->elapsed_s, s1, sizeof s1), ot,
+			 secs(other->elapsed_s, s2, sizeof s2), t,
+			 cut ? " (-t ran out during resolving)" : "");
+		snprintf(d->phrase, sizeof d->phrase, "%s query unanswered", t);
+	} else if (q->outcome == DNS_NXDOMAIN) {
+		d->state = STATE_CRITICAL;
+		d->code = v6 ? "aaaa_nxdomain" : "a_nxdomain";
+		snprintf(d->text, sizeof d->text,
+			 "NXDOMAIN for %s %s while %s answers: the name "
+			 "\"does not exist\" for %s clients",
+			 t, q->name, ot, v6 ? "IPv6" : "IPv4");
+		snprintf(d->phrase, sizeof d->phrase, "NXDOMAIN for %s only",
+			 t);
+	} else {
+		d->state = STATE_CRITICAL;
+		d->code = v6 ? "aaaa_error" : "a_error";
+		snprintf(d->text, sizeof d->text,
+			 "%s query for %s: %s%s%.60s in %s s while %s "
+			 "answers",
+			 t, q->name, dns_outcome_name(q->outcome),
+			 q->detail[0] ? " " : "", q->detail,
+			 secs(q->elapsed_s, s1, sizeof s1), ot);
+		snprintf(d->phrase, sizeof d->phrase, "%s %s", t,
+			 dns_outcome_name(q->outcome));
+	}
+	return true;
+}
+
+/* One part of the first line: a family's verdict or a DNS fault. */
+struct part {
+	enum state state;
+	const char *phrase, *text;
+};
+
+/* The whole first line, "PMTU CRITICAL - " included, within
+ * REPORT_FIRST_LINE_MAX: a detail in parentheses goes first (it is in the
+ * long output), then whole phrases from the end. */
+static void fit_first_line(char *buf)
+{
+	size_t max = REPORT_FIRST_LINE_MAX - strlen(plugin.label) -
+		     strlen(" CRITICAL - ");
+	char *cut = NULL;
+
+	if (strlen(buf) <= max)
+		return;
+	for (char *q = strstr(buf, " ("); q && (size_t)(q - buf) <= max;
+	     q = strstr(q + 1, " ("))
+		cut = q;
+	if (cut && cut > buf)
+		*cut = '\0';
+	else
+		text_cut(buf, max);
+}
+
+static void summary(struct report *r, const struct std_opts *std,
+		    struct part *p, size_t n)
+{
+	char buf[REPORT_ITEM_LEN];
+	size_t len = 0;
+
+	/* Worst first: the first line is what a pager shows. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i;
+		     k > 0 &&
+		     state_worst(p[k].state, p[k - 1].state) != p[k - 1].state;
+		     k--) {
+			struct part t = p[k];
+			p[k] = p[k - 1];
+			p[k - 1] = t;
+		}
+	buf[0] = '\0';
+	if (n == 1) {
+		snprintf(buf, sizeof buf, "%s", p[0].text);
+	} else {
+		if (!std->host.literal)
+			len = (size_t)snprintf(buf, sizeof buf,
+					       "%s: ", std->host.name);
+		for (size_t i = 0; i < n && len < sizeof buf; i++)
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+						"%s%s", i ? "; " : "",
+						p[i].phrase);
+	}
+	fit_first_line(buf);
+	report_summary(r, "%s", buf);
 }
 
 static void judge(const struct facts *fx, const struct std_opts *std,
 		  struct report *r)
 {
 	struct pmtu_verdict v[2];
+	struct dns_verdict dv[2];
+	struct part parts[4];
+	size_t np = 0;
 	unsigned long sent = 0;
+	/* IPv6 first, whichever answer came first: perfdata, long output
+	 * and the first line keep one order. */
+	const struct fam *fam[2];
+	for (size_t i = 0, k = 0; i < 2 * fx->n; i++)
+		if ((fx->fam[i % fx->n].family == AF_INET6) == (i < fx->n))
+			fam[k++] = &fx->fam[i % fx->n];
 
 	for (size_t i = 0; i < fx->n; i++) {
-		const struct fam *f = &fx->fam[i];
+		const struct fam *f = fam[i];
 		const char *sfx = f->family == AF_INET6 ? "" : "_v4";
 		char l[32];
 		if (o.mode == MODE_TCP) {
-			pmtu_judge_tcp(f->family, f->host, &f->normal,
-				       &f->clamped, f->clamped.mss, &v[i]);
+			struct pmtu_tcp_opts to = {.family = f->family,
+						   .host = f->host,
+						   .clamp_mss = f->clamped.mss,
+						   .timeout_state =
+						       std->timeout_state};
+			pmtu_judge_tcp(&to, &f->normal, &f->clamped, &v[i]);
 			const struct pmtu_fetch *two[2] = {&f->normal,
 							   &f->clamped};
 			const char *nm[2] = {"normal", "clamped"};
@@ -485,6 +757,8 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 					     .warn = &std->warn,
 					     .crit = &std->crit,
 					     .unreachable = o.unreachable,
+					     .timeout_state =
+						 std->timeout_state,
 					     .incomplete = fx->incomplete,
 					     .max_given = o.max_size != 0};
 		pmtu_judge(&f->s, &jo, &v[i]);
@@ -502,13 +776,38 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 	}
 	if (o.mode == MODE_ICMP)
 		report_perf(r, &PERF("probes", (double)sent, "c"));
-	/* The worse family first: the first line is what a pager shows. */
-	size_t first =
-	    fx->n == 2 && state_worst(v[1].state, v[0].state) != v[0].state ? 1
-									    : 0;
+	for (int i = 0; i < 2; i++) {
+		const struct dns_query *q = &fx->q[i];
+		struct about ab = {.name = q->name};
+		char a[ADDR_STRLEN], t[24];
+		if (!fx->asked[i])
+			continue;
+		if (dns_judge(q, &fx->q[!i], fx->dns_cut, std->timeout_state,
+			      &dv[i])) {
+			report_add(r, dv[i].state, dv[i].code, &ab, "%s",
+				   dv[i].text);
+			parts[np++] = (struct part){dv[i].state, dv[i].phrase,
+						    dv[i].text};
+		} else if (q->outcome == DNS_ANSWER) {
+			report_add(
+			    r, STATE_OK, "dns_answer", &ab,
+			    "DNS %s %s: %s in %s s", dns_type_name(q->type),
+			    q->name,
+			    addr_format((const struct sockaddr *)&q->addrs[0],
+					a, sizeof a),
+			    secs(q->elapsed_s, t, sizeof t));
+		} else {
+			report_add(r, STATE_OK, "dns_answer", &ab,
+				   "DNS %s %s: %s in %s s (%s not checked)",
+				   dns_type_name(q->type), q->name,
+				   dns_outcome_name(q->outcome),
+				   secs(q->elapsed_s, t, sizeof t),
+				   i == 0 ? "IPv6" : "IPv4");
+		}
+	}
 	for (size_t i = 0; i < fx->n; i++) {
 		char a[ADDR_STRLEN];
-		const struct fam *f = &fx->fam[i];
+		const struct fam *f = fam[i];
 		struct about ab = {
 		    .family = f->family,
 		    .address = addr_format((const struct sockaddr *)&f->dst, a,
@@ -517,9 +816,12 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 		for (size_t k = 0; k < v[i].nitems; k++)
 			report_add(r, v[i].items[k].state, v[i].items[k].code,
 				   &ab, "%s", v[i].items[k].text);
+		parts[np++] =
+		    (struct part){v[i].state, v[i].phrase, v[i].items[0].text};
+		report_raise(r, v[i].state);
 	}
 	for (size_t i = 0; i < fx->n && o.mode == MODE_ICMP; i++) {
-		const struct fam *f = &fx->fam[i];
+		const struct fam *f = fam[i];
 		char c[120] = "";
 		if (f->cached)
 			snprintf(c, sizeof c,
@@ -534,11 +836,37 @@ static void judge(const struct facts *fx, const struct std_opts *std,
 			   icmp_kind_name(f->sock),
 			   f->ifname[0] ? f->ifname : "?", f->iface_mtu, c);
 	}
-	report_summary(r, "%s%s%s", v[first].items[0].text,
-		       fx->n == 2 ? "; " : "",
-		       fx->n == 2 ? v[!first].items[0].text : "");
-	for (size_t i = 0; i < fx->n; i++)
-		report_raise(r, v[i].state);
+	summary(r, std, parts, np);
+}
+
+/* --source and --interface on the echo sockets, opened before the options
+ * were read; in tcp mode a trial TCP socket of each family, so that a
+ * refusal is said once (UNKNOWN) instead of as two failed fetches. */
+static void bind_early(const struct std_opts *std)
+{
+	char err[240];
+
+	for (int k = 0; k < 2; k++) {
+		int fam = k ? AF_INET : AF_INET6;
+		const struct sockaddr_storage *src =
+		    k ? &std->source4 : &std->source6;
+		int rc = 0;
+		if (o.mode == MODE_ICMP && early[k]) {
+			rc = icmp_bind(early[k], src, std->iface, err,
+				       sizeof err);
+		} else if (o.mode == MODE_TCP &&
+			   (src->ss_family || std->iface[0])) {
+			int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (fd >= 0) {
+				rc = icmp_bind_fd(fd, fam, src, std->iface, err,
+						  sizeof err);
+				close(fd);
+			}
+		}
+		if (rc)
+			report_die(plugin.label, STATE_UNKNOWN, "source", "%s",
+				   err);
+	}
 }
 
 int main(int argc, char **argv)
@@ -555,12 +883,10 @@ int main(int argc, char **argv)
 		report_die(plugin.label, STATE_UNKNOWN, "privileges", "%s",
 			   err);
 	opt_parse(&plugin, &std, argc, argv);
+	bind_early(&std);
 	loop_init(&fx.loop);
-	resolve(&fx, &std);
-	if (o.mode == MODE_TCP)
-		run_tcp(&fx, &std);
-	else
-		run_icmp(&fx);
+	fx.std = &std;
+	run(&fx);
 	report_init(&r, plugin.label);
 	judge(&fx, &std, &r);
 	report_exit(&r);

@@ -24,6 +24,18 @@ static void item(struct pmtu_verdict *v, enum state st, const char *code,
 	va_end(ap);
 }
 
+static void phrase(struct pmtu_verdict *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void phrase(struct pmtu_verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->phrase, sizeof v->phrase, fmt, ap);
+	va_end(ap);
+}
+
 static const char *who(const struct sockaddr_storage *a, char *buf, size_t n)
 {
 	if (!a->ss_family)
@@ -119,17 +131,26 @@ static void judge_main(const struct pmtu_search *s,
 
 	if (lo == 0) {
 		const struct pmtu_size *sm = pmtu_find(s, s->small);
-		if (sm && sm->res != PMTU_LOST && sm->res != PMTU_INFLIGHT)
+		if (sm && sm->res != PMTU_LOST && sm->res != PMTU_INFLIGHT) {
 			item(v, o->unreachable, "unreachable",
 			     "%s %s unreachable: %s", fam, o->host,
 			     how(s, sm, h, sizeof h));
-		else
-			item(
-			    v, o->unreachable, "no_answer",
-			    "%s %s does not answer: no echo reply, not even to "
-			    "%u bytes%s",
-			    fam, o->host, s->small,
-			    o->incomplete ? ", before the deadline" : "");
+			phrase(v, "%s unreachable", fam);
+		} else if (o->incomplete && (!sm || sm->res == PMTU_INFLIGHT ||
+					     sm->tries <= s->retries)) {
+			/* The last wait for the small echo was cut by -t. */
+			item(v, o->timeout_state, "no_answer",
+			     "%s %s: no echo reply yet, not even to %u bytes, "
+			     "when -t ran out during the path MTU search",
+			     fam, o->host, s->small);
+			phrase(v, "%s no echo reply before -t ran out", fam);
+		} else {
+			item(v, o->unreachable, "no_answer",
+			     "%s %s does not answer: no echo reply, not even "
+			     "to %u bytes",
+			     fam, o->host, s->small);
+			phrase(v, "%s no echo reply", fam);
+		}
 		return;
 	}
 	/* 1280 vanishes silently while 1024 passes: a "Large ICMP" filter
@@ -142,19 +163,22 @@ static void judge_main(const struct pmtu_search *s,
 		     "dropped on the path to %s (1280-byte echo lost with no "
 		     "%s)",
 		     v6 ? "v6" : "", v6 ? "v6" : "", lo, o->host, ptbw);
+		phrase(v, "%s ICMP larger than %u bytes screened", fam, lo);
 		return;
 	}
 	const struct pmtu_size *mr = pmtu_find(s, s->min);
 	if (lo < s->min && mr &&
 	    (mr->res == PMTU_INFLIGHT ||
 	     (mr->res == PMTU_LOST && mr->tries <= s->retries))) {
-		item(v, STATE_UNKNOWN, "search_incomplete",
-		     "%s path MTU search to %s stopped at the deadline: %u "
-		     "bytes pass, %u not answered yet",
+		item(v, o->timeout_state, "search_incomplete",
+		     "%s path MTU to %s not settled when -t ran out during the "
+		     "path MTU search: %u bytes pass, %u not answered yet",
 		     fam, o->host, lo, s->min);
+		phrase(v, "%s search cut by -t at %u bytes", fam, lo);
 		return;
 	}
 	if (lo < s->min) {
+		phrase(v, "%s %u bytes do not pass", fam, s->min);
 		if (v6)
 			item(v, STATE_CRITICAL, "ipv6_min_mtu_broken",
 			     "IPv6 minimum MTU broken on the path to %s: "
@@ -169,21 +193,25 @@ static void judge_main(const struct pmtu_search *s,
 		return;
 	}
 	enum state rs = range_state(o->warn, o->crit, lo);
+	phrase(v, "%s path MTU %u", fam, lo);
 	if (lo >= s->max) {
 		item(v, rs, "path_mtu",
 		     "%s path MTU %u to %s: the largest size passes (%s)", fam,
 		     lo, o->host,
-		     o->max_given ? "--max-size"
-				  : "the outgoing interface's MTU");
+		     o->max_given	     ? "--max-size"
+		     : lo >= PMTU_MAX_PACKET ? "the largest IP packet"
+					     : "the outgoing interface's MTU");
 		return;
 	}
 	if (!hi ||
 	    (o->incomplete && hi->size > lo + 1 && hi->res != PMTU_LOST)) {
-		item(v, STATE_UNKNOWN, "search_incomplete",
-		     "%s path MTU search to %s stopped at the deadline: %u "
-		     "passes%s%s",
-		     fam, o->host, lo, hi ? ", larger is " : "",
+		item(v, o->timeout_state, "search_incomplete",
+		     "%s path MTU to %s not settled when -t ran out during the "
+		     "path MTU search: %u bytes pass, %s%s",
+		     fam, o->host, lo,
+		     hi ? "larger is " : "larger not answered yet",
 		     hi ? how(s, hi, h, sizeof h) : "");
+		phrase(v, "%s search cut by -t at %u bytes", fam, lo);
 		return;
 	}
 	if (hi->res == PMTU_TOO_BIG) {
@@ -201,16 +229,20 @@ static void judge_main(const struct pmtu_search *s,
 		item(v, STATE_CRITICAL, "size_rejected",
 		     "%s packets larger than %u bytes to %s are rejected: %s",
 		     fam, lo, o->host, hi->detail);
+		phrase(v, "%s sizes above %u rejected", fam, lo);
 		return;
 	}
 	if (hi->tries <= s->retries) {
-		item(v, STATE_UNKNOWN, "search_incomplete",
-		     "%s path MTU search to %s stopped at the deadline: %u "
-		     "bytes pass, %u were lost once and not sent again yet",
+		item(v, o->timeout_state, "search_incomplete",
+		     "%s path MTU to %s not settled when -t ran out during the "
+		     "path MTU search: %u bytes pass, %u were lost once and "
+		     "not sent again yet",
 		     fam, o->host, lo, hi->size);
+		phrase(v, "%s search cut by -t at %u bytes", fam, lo);
 		return;
 	}
 	char extra[160] = "";
+	phrase(v, "%s PMTUD blackhole above %u bytes", fam, lo);
 	if (ptb && ptb->mtu > lo)
 		snprintf(extra, sizeof extra, "; a %s from %s announced %u",
 			 ptbw, who(&ptb->from, a, sizeof a), ptb->mtu);
@@ -259,11 +291,7 @@ void pmtu_judge(const struct pmtu_search *s, const struct pmtu_judge_opts *o,
 			     s->family == AF_INET6 ? "Packet Too Big"
 						   : "fragmentation needed",
 			     who(&p->from, a, sizeof a), p->mtu, p->size,
-			     p->mtu >= p->size ? "not smaller than the probe"
-			     : s->family == AF_INET6
-				 ? "below the IPv6 minimum 1280, RFC 8201 "
-				   "section 4"
-				 : "below 68, RFC 791");
+			     pmtu_ptb_why(s->family, p->mtu, p->size));
 		else
 			item(v, STATE_OK, "ptb",
 			     "%s: %s from %s: MTU %u (for a %u-byte "
@@ -277,64 +305,111 @@ void pmtu_judge(const struct pmtu_search *s, const struct pmtu_judge_opts *o,
 	sizes_line(s, v);
 }
 
+/* "1993 KB/s", "1 B/s" */
+static const char *rate_words(double bps, char *b, size_t n)
+{
+	if (bps >= 1024)
+		snprintf(b, n, "%.0f KB/s", bps / 1024);
+	else
+		snprintf(b, n, "%.0f B/s", bps);
+	return b;
+}
+
 static const char *fetch_words(const struct pmtu_fetch *f, char *b, size_t n)
 {
-	if (f->end == FETCH_EOF)
+	char of[40] = "";
+
+	if (f->total_bytes >= 0)
+		snprintf(of, sizeof of, " of %lld", f->total_bytes);
+	if (PMTU_FETCH_OK(f))
 		snprintf(b, n, "%zu B in %.3f s", f->bytes, f->total_s);
+	else if (f->end == FETCH_STALLED && !f->bytes)
+		snprintf(b, n, "no byte within %.1f s of connecting",
+			 (double)f->stall_ms / 1000);
+	else if (f->end == FETCH_STALLED)
+		snprintf(b, n, "stalled after %zu%s bytes", f->bytes, of);
+	else if (f->end == FETCH_DEADLINE && f->bytes)
+		snprintf(b, n, "%zu%s bytes so far", f->bytes, of);
 	else
 		snprintf(b, n, "%s", f->why);
 	return b;
 }
 
-void pmtu_judge_tcp(int family, const char *host, const struct pmtu_fetch *nf,
-		    const struct pmtu_fetch *cf, int clamp_mss,
-		    struct pmtu_verdict *v)
+void pmtu_judge_tcp(const struct pmtu_tcp_opts *o, const struct pmtu_fetch *nf,
+		    const struct pmtu_fetch *cf, struct pmtu_verdict *v)
 {
-	const char *fam = addr_family_name(family);
-	char a[128], b[128];
-	bool n_ok = nf->end == FETCH_EOF, c_ok = cf->end == FETCH_EOF;
+	const char *fam = addr_family_name(o->family);
+	const char *host = o->host;
+	int clamp_mss = o->clamp_mss;
+	char a[160], b[160];
+	bool n_ok = PMTU_FETCH_OK(nf), c_ok = PMTU_FETCH_OK(cf);
+	/* Only a fetch that went quiet for --stall has stalled; one cut by
+	 * -t while bytes still came is slow, not stuck. */
+	bool n_stalled = nf->end == FETCH_STALLED;
+	bool cut = nf->cut || cf->cut;
 
 	memset(v, 0, sizeof *v);
 	fetch_words(nf, a, sizeof a);
 	fetch_words(cf, b, sizeof b);
-	if (nf->connected && !n_ok && (c_ok || cf->bytes > nf->bytes)) {
+	if (n_stalled && (c_ok || cf->bytes > nf->bytes)) {
 		item(v, STATE_CRITICAL, "pmtud_blackhole",
 		     "PMTUD blackhole toward %s: %s does not reach "
 		     "the server; with MSS %d the response arrives (%s; normal "
 		     "MSS: %s; MSS %d: %s)",
 		     host,
-		     family == AF_INET6 ? "Packet Too Big"
-					: "fragmentation needed",
+		     o->family == AF_INET6 ? "Packet Too Big"
+					   : "fragmentation needed",
 		     clamp_mss, fam, a, clamp_mss, b);
+		phrase(v, "%s PMTUD blackhole (only MSS %d gets the response)",
+		       fam, clamp_mss);
 	} else if (n_ok && nf->adv_mss > 0 && nf->adv_mss <= clamp_mss) {
-		item(v, STATE_UNKNOWN, "mss_clamped_locally",
-		     "%s %s: cannot tell: this host already advertises MSS %d "
-		     "(its kernel caches path MTU %d; flush the route cache or "
-		     "wait for it to expire), so both fetches are clamped "
-		     "(normal: %s; MSS %d: %s)",
-		     fam, host, nf->adv_mss, nf->pmtu, a, clamp_mss, b);
+		item(v, STATE_OK, "mss_clamped_locally",
+		     "%s %s: the response arrives (%s); a PMTUD blackhole "
+		     "could not be tested: this host caches path MTU %d (MSS "
+		     "%d, not above the clamped %d) until it expires",
+		     fam, host, a, nf->pmtu, nf->adv_mss, clamp_mss);
+		phrase(
+		    v,
+		    "%s response arrives, blackhole untested (cached MTU %d)",
+		    fam, nf->pmtu);
 	} else if (n_ok && c_ok) {
 		item(v, STATE_OK, "fetch_complete",
 		     "%s %s: both fetches complete: normal MSS %d: %s; MSS %d: "
 		     "%s",
 		     fam, host, nf->adv_mss, a, clamp_mss, b);
+		phrase(v, "%s both fetches complete", fam);
+	} else if ((nf->end == FETCH_DEADLINE && nf->bytes) ||
+		   (n_ok && cf->end == FETCH_DEADLINE && cf->bytes)) {
+		const struct pmtu_fetch *m = n_ok ? cf : nf;
+		char r[32];
+		item(v, o->timeout_state, "still_receiving",
+		     "%s %s: still receiving at %s when -t ran out during the "
+		     "%s fetch (normal MSS: %s; MSS %d: %s)",
+		     fam, host, rate_words(pmtu_fetch_rate(m), r, sizeof r),
+		     fam, a, clamp_mss, b);
+		phrase(v, "%s still receiving when -t ran out", fam);
 	} else if (!n_ok && !c_ok && nf->bytes && nf->bytes == cf->bytes &&
-		   nf->end == FETCH_STALLED) {
+		   n_stalled) {
 		item(
 		    v, STATE_OK, "server_quiet",
 		    "%s %s: both fetches got %zu B, then the server went quiet "
 		    "without closing",
 		    fam, host, nf->bytes);
+		phrase(v, "%s server quiet after %zu B", fam, nf->bytes);
 	} else if (n_ok) {
-		item(v, STATE_WARNING, "clamped_fetch_failed",
+		item(v, cf->cut ? o->timeout_state : STATE_WARNING,
+		     "clamped_fetch_failed",
 		     "%s %s: the normal fetch completes (%s) but the one with "
-		     "MSS "
-		     "%d failed: %s",
-		     fam, host, a, clamp_mss, b);
+		     "MSS %d failed: %s%s",
+		     fam, host, a, clamp_mss, b,
+		     cf->cut ? " (during the fetch)" : "");
+		phrase(v, "%s fetch with MSS %d failed", fam, clamp_mss);
 	} else {
-		item(v, STATE_CRITICAL, "fetch_failed",
+		item(v, cut ? o->timeout_state : STATE_CRITICAL, "fetch_failed",
 		     "%s %s: both fetches failed: normal MSS: %s; MSS %d: %s",
 		     fam, host, a, clamp_mss, b);
+		phrase(v, "%s both fetches failed%s", fam,
+		       cut ? " before -t ran out" : "");
 	}
 	v->state = v->items[0].state;
 	v->pmtu = 0;

@@ -24,6 +24,9 @@ struct pmtu_item {
 struct pmtu_verdict {
 	enum state state;
 	unsigned pmtu; /* the largest size that passed; 0: none */
+	/* items[0] in a few words with the family, for a first line that
+	 * names both families ("IPv6 PMTUD blackhole above 1280 bytes") */
+	char phrase[80];
 	struct pmtu_item items[PMTU_MAX_ITEMS]; /* items[0]: the verdict */
 	size_t nitems;
 };
@@ -31,8 +34,9 @@ struct pmtu_verdict {
 struct pmtu_judge_opts {
 	const char *host; /* the target in words ("2001:db8:c::80") */
 	const struct range *warn, *crit; /* on the path MTU; NULL: none */
-	enum state unreachable; /* nothing answers at all: default UNKNOWN */
-	bool incomplete;	/* the deadline stopped the search */
+	enum state unreachable;	  /* nothing answers at all: default UNKNOWN */
+	enum state timeout_state; /* -t ran out before a verdict (-t N:STATE) */
+	bool incomplete;	  /* the deadline stopped the search */
 	bool max_given; /* max came from --max-size, not the interface */
 };
 
@@ -40,10 +44,19 @@ void pmtu_judge(const struct pmtu_search *s, const struct pmtu_judge_opts *o,
 		struct pmtu_verdict *v);
 
 /* The talk's diagnosis from a fetch with the normal MSS and one clamped to
- * fit 1280. clamp_mss is the clamped fetch's MSS (1220 / 1240). */
-void pmtu_judge_tcp(int family, const char *host,
+ * fit 1280. clamp_mss is the clamped fetch's MSS (1220 / 1240). A fetch
+ * still receiving when -t ran out is never a stall: it gets timeout_state.
+ * When this host's cached path MTU already clamps the normal fetch, the
+ * response arriving is OK and the finding says what was not tested. */
+struct pmtu_tcp_opts {
+	int family;
+	const char *host;
+	int clamp_mss;
+	enum state timeout_state;
+};
+
+void pmtu_judge_tcp(const struct pmtu_tcp_opts *o,
 		    const struct pmtu_fetch *normal,
-		    const struct pmtu_fetch *clamped, int clamp_mss,
-		    struct pmtu_verdict *v);
+		    const struct pmtu_fetch *clamped, struct pmtu_verdict *v);
 
 #endif

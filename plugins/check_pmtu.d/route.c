@@ -2,6 +2,7 @@
 
 /* addr.h brings <net/if.h> before anything of <linux/...>. */
 #include "addr.h"
+#include "icmp.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -12,13 +13,20 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static int connected_udp(const struct sockaddr_storage *dst)
+static int connected_udp(const struct sockaddr_storage *dst,
+			 const struct sockaddr_storage *src, const char *iface)
 {
 	struct sockaddr_storage d = *dst;
 	int fd = socket(dst->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char err[200];
 
 	if (fd < 0)
 		return -1;
+	/* The same route as the probes: from --source, through --interface. */
+	if (icmp_bind_fd(fd, dst->ss_family, src, iface, err, sizeof err)) {
+		close(fd);
+		return -1;
+	}
 	addr_set_port((struct sockaddr *)&d, 9);
 	if (connect(fd, (struct sockaddr *)&d, addr_len(d.ss_family))) {
 		close(fd);
@@ -39,17 +47,30 @@ static bool same_ip(const struct sockaddr *a, const struct sockaddr *b)
 	       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
 }
 
-unsigned pmtu_iface_mtu(const struct sockaddr_storage *dst, char *ifname)
+unsigned pmtu_iface_mtu(const struct sockaddr_storage *dst,
+			const struct sockaddr_storage *from, const char *iface,
+			char *ifname)
 {
 	struct sockaddr_storage src;
 	socklen_t sl = sizeof src;
 	struct ifaddrs *ifa = NULL;
 	unsigned mtu = 0;
-	int fd = connected_udp(dst);
+	int fd = connected_udp(dst, from, iface);
 
 	ifname[0] = '\0';
 	if (fd < 0)
 		return 0;
+	if (iface && iface[0]) {
+		struct ifreq r;
+		memset(&r, 0, sizeof r);
+		snprintf(r.ifr_name, sizeof r.ifr_name, "%s", iface);
+		if (!ioctl(fd, SIOCGIFMTU, &r) && r.ifr_mtu > 0) {
+			mtu = (unsigned)r.ifr_mtu;
+			snprintf(ifname, IF_NAMESIZE, "%s", iface);
+		}
+		close(fd);
+		return mtu;
+	}
 	/* The source address the kernel picks names the outgoing interface
 	 * (for any ordinary route); its MTU is the interface's own, unlike
 	 * IP_MTU, which reports a cached path MTU. */
@@ -74,11 +95,12 @@ unsigned pmtu_iface_mtu(const struct sockaddr_storage *dst, char *ifname)
 	return mtu;
 }
 
-unsigned pmtu_cached(const struct sockaddr_storage *dst)
+unsigned pmtu_cached(const struct sockaddr_storage *dst,
+		     const struct sockaddr_storage *from, const char *ifn)
 {
 	char ifname[IF_NAMESIZE];
-	unsigned iface = pmtu_iface_mtu(dst, ifname);
-	int fd = connected_udp(dst), mtu = 0;
+	unsigned iface = pmtu_iface_mtu(dst, from, ifn, ifname);
+	int fd = connected_udp(dst, from, ifn), mtu = 0;
 	socklen_t ml = sizeof mtu;
 
 	if (fd < 0)
@@ -88,5 +110,8 @@ unsigned pmtu_cached(const struct sockaddr_storage *dst)
 	else
 		getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &ml);
 	close(fd);
+	/* Loopback's 65536 is reported as 65535, the largest IP packet. */
+	if (iface > 65535)
+		iface = 65535;
 	return iface && mtu > 0 && (unsigned)mtu < iface ? (unsigned)mtu : 0;
 }

@@ -186,10 +186,19 @@ size_t pmtu_plan(struct pmtu_search *s, double now_s, unsigned *out, size_t cap,
 	return mark(s, hi->size, now_s, out, 0, cap);
 }
 
+const char *pmtu_ptb_why(int family, unsigned mtu, unsigned size)
+{
+	if (mtu >= size)
+		return "not smaller than the probe";
+	if (family == AF_INET6 && mtu < PMTU_V6_MIN)
+		return "below the IPv6 minimum 1280, RFC 8201 section 4";
+	if (family == AF_INET && mtu < PMTU_V4_MIN)
+		return "below 68, RFC 791";
+	return NULL;
+}
+
 static void add_ptb(struct pmtu_search *s, const struct pmtu_size *r)
 {
-	unsigned floor = s->family == AF_INET6 ? PMTU_V6_MIN : PMTU_V4_MIN;
-
 	for (size_t i = 0; i < s->nptb; i++)
 		if (s->ptb[i].mtu == r->mtu && s->ptb[i].local == r->local &&
 		    !memcmp(&s->ptb[i].from, &r->from, sizeof r->from))
@@ -203,7 +212,7 @@ static void add_ptb(struct pmtu_search *s, const struct pmtu_size *r)
 	p->from = r->from;
 	/* RFC 8201 section 4: a PTB below 1280 is not a reason to send
 	 * smaller; nor is one that does not ask for anything smaller. */
-	p->ignored = !r->local && (r->mtu < floor || r->mtu >= r->size);
+	p->ignored = !r->local && pmtu_ptb_why(s->family, r->mtu, r->size);
 }
 
 void pmtu_record(struct pmtu_search *s, const struct pmtu_size *res,
@@ -219,7 +228,8 @@ void pmtu_record(struct pmtu_search *s, const struct pmtu_size *res,
 	r->tries = tries ? tries : 1;
 	r->sent_s = sent_s;
 	r->confirmed = r->res == PMTU_LOST && r->tries > s->retries;
-	if (r->res == PMTU_TOO_BIG && r->mtu)
+	/* MTU 0 is out of range like any other: reported, never a hint. */
+	if (r->res == PMTU_TOO_BIG && (r->mtu || !r->local))
 		add_ptb(s, r);
 	if (r->res == PMTU_LOST && s->first_loss_s == 0)
 		s->first_loss_s = now_s;

@@ -22,8 +22,8 @@
  *    after a burst; many vendors limit Packet Too Big too), and a
  *    suppressed error must not be called a blackhole.
  * A Packet Too Big announcing less than 1280 (IPv6) or 68 (IPv4, RFC 791),
- * or not less than the probe it answers, is ignored as a hint (RFC 8201
- * section 4) and reported (see judge.h). */
+ * 0 included, or not less than the probe it answers, is ignored as a hint
+ * (RFC 8201 section 4) and reported (see judge.h), every such value alike. */
 #ifndef CHECK_PMTU_SEARCH_H
 #define CHECK_PMTU_SEARCH_H
 
@@ -31,8 +31,11 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#define PMTU_V6_MIN	 1280u
-#define PMTU_V4_MIN	 68u
+#define PMTU_V6_MIN 1280u
+#define PMTU_V4_MIN 68u
+#define PMTU_MAX_PACKET                                                        \
+	65535u /* the largest IP packet (IPv4 total length,                    \
+		* and so the largest size probed) */
 #define PMTU_SCREEN_SIZE 1024u
 #define PMTU_FANOUT	 6
 #define PMTU_CONFIRM_S	 1.0
@@ -97,6 +100,10 @@ void pmtu_record(struct pmtu_search *s, const struct pmtu_size *r,
 		 double now_s);
 
 bool pmtu_inflight(const struct pmtu_search *s);
+
+/* Why a Packet Too Big announcing mtu for a probe of size is ignored, in
+ * words, or NULL when it is a valid hint. */
+const char *pmtu_ptb_why(int family, unsigned mtu, unsigned size);
 
 /* The largest size that passed (0: none) and the smallest that failed above
  * it (0: none). */

@@ -131,7 +131,8 @@ static void judge(const struct pmtu_search *s, struct pmtu_verdict *v,
 	struct pmtu_judge_opts o = {.host = "srv",
 				    .warn = warn,
 				    .crit = &no_range,
-				    .unreachable = unreachable};
+				    .unreachable = unreachable,
+				    .timeout_state = STATE_UNKNOWN};
 	pmtu_judge(s, &o, v);
 }
 
@@ -391,8 +392,10 @@ static void test_search(void)
 	is_int(n, 4, "round 0: four sizes at once");
 	struct pmtu_size pass = {.size = sz[0], .res = PMTU_PASSED};
 	pmtu_record(&s, &pass, 1.0);
-	struct pmtu_judge_opts o = {
-	    .host = "srv", .unreachable = STATE_UNKNOWN, .incomplete = true};
+	struct pmtu_judge_opts o = {.host = "srv",
+				    .unreachable = STATE_UNKNOWN,
+				    .timeout_state = STATE_UNKNOWN,
+				    .incomplete = true};
 	pmtu_judge(&s, &o, &v);
 	is_int(v.state, STATE_UNKNOWN, "deadline mid-search: UNKNOWN");
 
@@ -454,7 +457,9 @@ static void test_tcp(void)
 	snprintf(n.why, sizeof n.why, "stalled after 0 bytes");
 	c.end = FETCH_EOF;
 	c.bytes = 205031;
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_CRITICAL,
 	       "tcp: normal stalls, clamped completes");
 	ok(has(&v, STATE_CRITICAL,
@@ -465,18 +470,27 @@ static void test_tcp(void)
 
 	n.end = FETCH_EOF;
 	n.bytes = 205031;
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_OK, "tcp: both complete: OK");
 
 	n.adv_mss = 1208;
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
-	is_int(v.state, STATE_UNKNOWN,
-	       "tcp: normal MSS already small (cached PMTU): cannot tell");
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
+	is_int(v.state, STATE_OK,
+	       "tcp: normal MSS already small (cached PMTU): the response "
+	       "arrives, OK");
+	ok(has(&v, STATE_OK, "a PMTUD blackhole could not be tested"),
+	   "tcp: cached PMTU: says what was not tested");
 
 	n.adv_mss = 1428;
 	c.end = FETCH_NOCONN;
 	snprintf(c.why, sizeof c.why, "Connection refused");
-	pmtu_judge_tcp(AF_INET6, "srv", &n, &c, 1220, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET6, "srv", 1220, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_WARNING,
 	       "tcp: only the clamped one fails: WARNING");
 
@@ -484,7 +498,9 @@ static void test_tcp(void)
 	n.connected = c.connected = false;
 	snprintf(n.why, sizeof n.why, "Connection refused");
 	c.bytes = 0;
-	pmtu_judge_tcp(AF_INET, "srv", &n, &c, 1240, &v);
+	pmtu_judge_tcp(
+	    &(struct pmtu_tcp_opts){AF_INET, "srv", 1240, STATE_UNKNOWN}, &n,
+	    &c, &v);
 	is_int(v.state, STATE_CRITICAL, "tcp: both fail: CRITICAL");
 	ok(has(&v, STATE_CRITICAL,
 	       "both fetches failed: normal MSS: Connection "
@@ -733,6 +749,161 @@ static void test_request(void)
 	       "GET: too long is refused");
 }
 
+/* Issue 9 item 11: a Packet Too Big announcing 0 is out of range like 100
+ * and 4294967295: each is ignored as a hint and reported, never silent. */
+static void test_ptb_range(void)
+{
+	const struct {
+		int family;
+		unsigned mtu;
+		const char *why;
+	} c[] = {
+	    {AF_INET6, 0, "below the IPv6 minimum 1280"},
+	    {AF_INET6, 100, "below the IPv6 minimum 1280"},
+	    {AF_INET6, 4294967295u, "not smaller than the probe"},
+	    {AF_INET, 0, "below 68"},
+	    {AF_INET, 20, "below 68"},
+	    {AF_INET, 4294967295u, "not smaller than the probe"},
+	};
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct pmtu_search s;
+		struct pmtu_verdict v;
+		unsigned sz[16];
+		double wake;
+		char want[120];
+		if (c[i].family == AF_INET6)
+			v6(&s, 1500);
+		else
+			v4(&s, 1500);
+		size_t n = pmtu_plan(&s, 1.0, sz, 16, &wake);
+		for (size_t k = 0; k < n; k++) {
+			struct pmtu_size r = {.size = sz[k]};
+			if (sz[k] == 1500) {
+				r.res = PMTU_TOO_BIG;
+				r.mtu = c[i].mtu;
+				r.from = router(c[i].family);
+			} else {
+				r.res = PMTU_PASSED;
+			}
+			pmtu_record(&s, &r, 1.001);
+		}
+		is_int(s.nptb, 1, "out-of-range PTB: recorded");
+		ok(s.nptb == 1 && s.ptb[0].ignored,
+		   "out-of-range PTB: ignored as a hint");
+		judge(&s, &v, &no_range, STATE_UNKNOWN);
+		snprintf(want, sizeof want,
+			 "announcing MTU %u for a 1500-byte "
+			 "probe (%s",
+			 c[i].mtu, c[i].why);
+		ok(has(&v, STATE_WARNING, want), want);
+		ok(pmtu_ptb_why(c[i].family, c[i].mtu, 1500) != NULL,
+		   "pmtu_ptb_why: out of range");
+	}
+	ok(pmtu_ptb_why(AF_INET6, 1280, 1500) == NULL, "PTB 1280: a hint");
+	ok(pmtu_ptb_why(AF_INET, 68, 1500) == NULL, "frag-needed 68: a hint");
+}
+
+/* The -t state reaches a search cut by the deadline. */
+static void test_timeout_state(void)
+{
+	struct pmtu_search s;
+	struct pmtu_verdict v;
+	unsigned sz[16];
+	double wake;
+
+	v6(&s, 1500);
+	pmtu_plan(&s, 1.0, sz, 16, &wake);
+	struct pmtu_judge_opts o = {.host = "srv",
+				    .crit = &no_range,
+				    .warn = &no_range,
+				    .unreachable = STATE_UNKNOWN,
+				    .timeout_state = STATE_CRITICAL,
+				    .incomplete = true};
+	pmtu_judge(&s, &o, &v);
+	is_int(v.state, STATE_CRITICAL,
+	       "nothing answered yet at -t: the -t state");
+	ok(has(&v, STATE_CRITICAL,
+	       "when -t ran out during the path MTU "
+	       "search"),
+	   "the step named");
+	o.incomplete = false;
+	o.timeout_state = STATE_WARNING;
+	pmtu_judge(&s, &o, &v);
+	is_int(v.state, STATE_UNKNOWN, "not cut by -t: --unreachable's state");
+
+	/* Loopback (MTU 65536): the search stops at the largest IP packet. */
+	pmtu_init(&s, AF_INET6, ICMP_DEFAULT_SIZE(AF_INET6), PMTU_V6_MIN,
+		  PMTU_MAX_PACKET);
+	size_t n = pmtu_plan(&s, 1.0, sz, 16, &wake);
+	unsigned big = 0;
+	for (size_t k = 0; k < n; k++)
+		big = sz[k] > big ? sz[k] : big;
+	is_int(big, 65535, "loopback: 65535 is the largest size probed");
+}
+
+static void test_content_length(void)
+{
+	const char *h = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+			"content-length: 204800\r\n\r\nbody";
+	size_t body = 0;
+	is_int(pmtu_content_length(h, strlen(h), &body), 204800,
+	       "Content-Length, any case");
+	is_int(body, strlen(h) - 4, "the body starts after the blank line");
+	is_int(pmtu_content_length(h, 30, &body), -1, "head not complete yet");
+	const char *c = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+	is_int(pmtu_content_length(c, strlen(c), &body), -2,
+	       "chunked: no length");
+	const char *g = "HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n";
+	is_int(pmtu_content_length(g, strlen(g), &body), -2,
+	       "garbled length: none");
+	const char *d = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+			"Content-Length: 6\r\n\r\n";
+	is_int(pmtu_content_length(d, strlen(d), &body), -2,
+	       "two lengths that differ: none");
+	const char *n =
+	    "HTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n";
+	is_int(pmtu_content_length(n, strlen(n), &body), 0, "304: no body");
+	const char *l = "HTTP/1.0 200 OK\nContent-Length: 3\n\nabc";
+	is_int(pmtu_content_length(l, strlen(l), &body), 3, "bare LF lines");
+	is_int(body, strlen(l) - 3, "bare LF: the body");
+}
+
+/* Issue 9 item 3: cut by -t while bytes still came is never a stall. */
+static void test_tcp_deadline(void)
+{
+	struct pmtu_fetch n, c;
+	struct pmtu_verdict v;
+	struct pmtu_tcp_opts o = {AF_INET6, "srv", 1220, STATE_UNKNOWN};
+
+	memset(&n, 0, sizeof n);
+	memset(&c, 0, sizeof c);
+	n.connected = c.connected = true;
+	n.adv_mss = 1428;
+	n.end = c.end = FETCH_DEADLINE;
+	n.cut = c.cut = true;
+	n.bytes = 5734400;
+	c.bytes = 5800000;
+	n.total_bytes = c.total_bytes = 104857672;
+	n.start_s = c.start_s = 100;
+	n.first_byte_s = c.first_byte_s = 0.01;
+	n.last_s = c.last_s = 102.8;
+	pmtu_judge_tcp(&o, &n, &c, &v);
+	is_int(v.state, STATE_UNKNOWN, "stream cut by -t: the -t state");
+	is_str(v.items[0].code, "still_receiving", "stream cut by -t: code");
+	ok(has(&v, STATE_UNKNOWN, "still receiving at"),
+	   "says still receiving");
+	o.timeout_state = STATE_CRITICAL;
+	pmtu_judge_tcp(&o, &n, &c, &v);
+	is_int(v.state, STATE_CRITICAL, "-t N:critical: CRITICAL");
+
+	n.end = c.end = FETCH_COMPLETE;
+	n.cut = c.cut = false;
+	pmtu_judge_tcp(&o, &n, &c, &v);
+	is_str(v.items[0].code, "fetch_complete",
+	       "complete by Content-Length, open connection: complete");
+}
+
 int main(void)
 {
 	test_request();
@@ -741,5 +912,9 @@ int main(void)
 	test_packets();
 	test_hostile();
 	test_priv();
+	test_ptb_range();
+	test_timeout_state();
+	test_content_length();
+	test_tcp_deadline();
 	return done_testing();
 }
