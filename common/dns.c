@@ -390,18 +390,25 @@ static void pump(struct dns_ctx *c)
 	c->pumping = false;
 }
 
+/* Appends q to a growing list of queries; 0, or -1 when out of memory. */
+static int list_push(struct dns_query ***v, size_t *n, size_t *cap,
+		     struct dns_query *q)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		void *nv = realloc(*v, ncap * sizeof **v);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = q;
+	return 0;
+}
+
 static int enqueue(struct dns_ctx *c, struct dns_query *q)
 {
-	if (c->nwait == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		void *w = realloc(c->wait, cap * sizeof *c->wait);
-		if (!w)
-			return -1;
-		c->wait = w;
-		c->cap = cap;
-	}
-	c->wait[c->nwait++] = q;
-	return 0;
+	return list_push(&c->wait, &c->nwait, &c->cap, q);
 }
 
 /* Asks exactly the given server: ares_set_servers_ports replaces the
@@ -592,16 +599,7 @@ static bool from_hosts(struct dns_ctx *c, struct dns_query *q)
 
 static int push_ready(struct dns_ctx *c, struct dns_query *q)
 {
-	if (c->nready == c->rcap) {
-		size_t cap = c->rcap ? c->rcap * 2 : 16;
-		void *r = realloc(c->ready, cap * sizeof *c->ready);
-		if (!r)
-			return -1;
-		c->ready = r;
-		c->rcap = cap;
-	}
-	c->ready[c->nready++] = q;
-	return 0;
+	return list_push(&c->ready, &c->nready, &c->rcap, q);
 }
 
 void dns_submit(struct dns_ctx *c, struct dns_query *q)
