@@ -36,23 +36,17 @@
 #include "log.h"
 #include "loop.h"
 #include "opt.h"
+#include "check_pmtu.d/facts.h"
 #include "check_pmtu.d/fetch.h"
 #include "check_pmtu.d/judge.h"
 #include "check_pmtu.d/route.h"
 #include "check_pmtu.d/search.h"
+#include "check_pmtu.d/verdict.h"
 #include "priv.h"
 #include "report.h"
 #include "text.h"
 
-enum mode { MODE_ICMP, MODE_TCP };
-
-static struct opts {
-	int mode;
-	long port, min_size, max_size, retries, probe_timeout_ms, stall_ms;
-	long long response_size;
-	const char *uri, *send;
-	enum state unreachable;
-} o = {
+static struct opts o = {
     .mode = MODE_ICMP,
     .port = 80,
     .min_size = 576,
@@ -206,50 +200,9 @@ static const struct plugin plugin = {
     .validate = validate,
 };
 
-/* One in-flight size and its echo. */
-struct attempt {
-	struct icmp_probe p;
-	struct fam *f;
-	bool used;
-};
-
-struct fam {
-	struct facts *fx; /* the run this family belongs to */
-	int family;
-	struct sockaddr_storage dst;
-	char host[256 + ADDR_STRLEN + 4];
-	struct icmp_sock *sock;
-	struct pmtu_search s;
-	struct attempt at[PMTU_FANOUT + 6];
-	double wake_s;
-	double
-	    rtt_s; /* smallest round trip of this family: its probe timeout */
-	bool over;
-	unsigned iface_mtu, cached;
-	char ifname[IF_NAMESIZE];
-	struct pmtu_fetch normal, clamped;
-};
-
 /* A wait for the first echo reply of a family: long enough for a
  * satellite or intercontinental path (700 ms and more), bounded by -t. */
 #define FIRST_WAIT_MS 3000
-
-struct facts {
-	const struct std_opts *std;
-	struct fam fam[2]; /* in the order their addresses arrived */
-	size_t n;
-	/* A name: AAAA and A, each family probed as soon as its answer
-	 * comes (README, The failures: AAAA queries that go unanswered). */
-	struct dns_query q[2];
-	bool asked[2], started[2];
-	struct dns_ctx *dns;
-	double dns_until;
-	bool dns_cut; /* -t ended the DNS wait, not the DNS limit */
-	bool stopping, incomplete;
-	char req[2048];
-	size_t reqlen;
-	struct loop loop;
-};
 
 static struct icmp_sock *early[2]; /* [0] IPv6, [1] IPv4 */
 static char early_err[2][200];
@@ -595,250 +548,6 @@ static void stop(struct facts *fx)
 	}
 }
 
-/* What each DNS query gave, and the one-family faults: an AAAA (A) query
- * unanswered, NXDOMAIN or failing while the other answers. */
-struct dns_verdict {
-	enum state state;
-	const char *code;
-	char text[REPORT_ITEM_LEN];
-	char phrase[64];
-};
-
-/* "0.00128", "9.8e-05" would be unreadable: "0.000098". */
-static const char *secs(double s, char *b, size_t n)
-{
-	snprintf(b, n, s < 0.001 ? "%.6f" : s < 1 ? "%.4f" : "%.1f", s);
-	return b;
-}
-
-static bool dns_judge(const struct dns_query *q, const struct dns_query *other,
-		      bool cut, enum state timeout_state, struct dns_verdict *d)
-{
-	const char *t = dns_type_name(q->type),
-		   *ot = dns_type_name(other->type);
-	bool v6 = q->type == DNS_AAAA;
-	char s1[24], s2[24];
-
-	memset(d, 0, sizeof *d);
-	if (other->outcome != DNS_ANSWER || q->outcome == DNS_ANSWER ||
-	    q->outcome == DNS_NODATA)
-		return false;
-	if (q->outcome == DNS_TIMEOUT || q->outcome == DNS_PENDING) {
-		d->state = cut ? timeout_state : STATE_CRITICAL;
-		d->code = v6 ? "aaaa_unanswered" : "a_unanswered";
-		snprintf(d->text, sizeof d->text,
-			 "%s query for %s unanswered after %s s while %s "
-			 "answered in %s s: clients asking for %s wait%s",
-			 t, q->name, secs(q->elapsed_s, s1, sizeof s1), ot,
-			 secs(other->elapsed_s, s2, sizeof s2), t,
-			 cut ? " (-t ran out during resolving)" : "");
-		snprintf(d->phrase, sizeof d->phrase, "%s query unanswered", t);
-	} else if (q->outcome == DNS_NXDOMAIN) {
-		d->state = STATE_CRITICAL;
-		d->code = v6 ? "aaaa_nxdomain" : "a_nxdomain";
-		snprintf(d->text, sizeof d->text,
-			 "NXDOMAIN for %s %s while %s answers: the name "
-			 "\"does not exist\" for %s clients",
-			 t, q->name, ot, v6 ? "IPv6" : "IPv4");
-		snprintf(d->phrase, sizeof d->phrase, "NXDOMAIN for %s only",
-			 t);
-	} else {
-		d->state = STATE_CRITICAL;
-		d->code = v6 ? "aaaa_error" : "a_error";
-		snprintf(d->text, sizeof d->text,
-			 "%s query for %s: %s%s%.60s in %s s while %s "
-			 "answers",
-			 t, q->name, dns_outcome_name(q->outcome),
-			 q->detail[0] ? " " : "", q->detail,
-			 secs(q->elapsed_s, s1, sizeof s1), ot);
-		snprintf(d->phrase, sizeof d->phrase, "%s %s", t,
-			 dns_outcome_name(q->outcome));
-	}
-	return true;
-}
-
-/* One part of the first line: a family's verdict or a DNS fault. */
-struct part {
-	enum state state;
-	const char *phrase, *text;
-};
-
-/* The whole first line, "PMTU CRITICAL - " included, within
- * REPORT_FIRST_LINE_MAX: a detail in parentheses goes first (it is in the
- * long output), then whole phrases from the end. */
-static void fit_first_line(char *buf)
-{
-	size_t max = REPORT_FIRST_LINE_MAX - strlen(plugin.label) -
-		     strlen(" CRITICAL - ");
-	char *cut = NULL;
-
-	if (strlen(buf) <= max)
-		return;
-	for (char *q = strstr(buf, " ("); q && (size_t)(q - buf) <= max;
-	     q = strstr(q + 1, " ("))
-		cut = q;
-	if (cut && cut > buf)
-		*cut = '\0';
-	else
-		text_cut(buf, max);
-}
-
-static void summary(struct report *r, const struct std_opts *std,
-		    struct part *p, size_t n)
-{
-	char buf[REPORT_ITEM_LEN];
-	size_t len = 0;
-
-	/* Worst first: the first line is what a pager shows. */
-	for (size_t i = 1; i < n; i++)
-		for (size_t k = i;
-		     k > 0 &&
-		     state_worst(p[k].state, p[k - 1].state) != p[k - 1].state;
-		     k--) {
-			struct part t = p[k];
-			p[k] = p[k - 1];
-			p[k - 1] = t;
-		}
-	buf[0] = '\0';
-	if (n == 1) {
-		snprintf(buf, sizeof buf, "%s", p[0].text);
-	} else {
-		if (!std->host.literal)
-			len = (size_t)snprintf(buf, sizeof buf,
-					       "%s: ", std->host.name);
-		for (size_t i = 0; i < n && len < sizeof buf; i++)
-			len += (size_t)snprintf(buf + len, sizeof buf - len,
-						"%s%s", i ? "; " : "",
-						p[i].phrase);
-	}
-	fit_first_line(buf);
-	report_summary(r, "%s", buf);
-}
-
-static void judge(const struct facts *fx, const struct std_opts *std,
-		  struct report *r)
-{
-	struct pmtu_verdict v[2];
-	struct dns_verdict dv[2];
-	struct part parts[4];
-	size_t np = 0;
-	unsigned long sent = 0;
-	/* IPv6 first, whichever answer came first: perfdata, long output
-	 * and the first line keep one order. */
-	const struct fam *fam[2];
-	for (size_t i = 0, k = 0; i < 2 * fx->n; i++)
-		if ((fx->fam[i % fx->n].family == AF_INET6) == (i < fx->n))
-			fam[k++] = &fx->fam[i % fx->n];
-
-	for (size_t i = 0; i < fx->n; i++) {
-		const struct fam *f = fam[i];
-		const char *sfx = f->family == AF_INET6 ? "" : "_v4";
-		char l[32];
-		if (o.mode == MODE_TCP) {
-			struct pmtu_tcp_opts to = {.family = f->family,
-						   .host = f->host,
-						   .clamp_mss = f->clamped.mss,
-						   .timeout_state =
-						       std->timeout_state};
-			pmtu_judge_tcp(&to, &f->normal, &f->clamped, &v[i]);
-			const struct pmtu_fetch *two[2] = {&f->normal,
-							   &f->clamped};
-			const char *nm[2] = {"normal", "clamped"};
-			for (int k = 0; k < 2; k++) {
-				snprintf(l, sizeof l, "bytes_%s%s", nm[k], sfx);
-				report_perf(
-				    r, &PERF(l, (double)two[k]->bytes, "B"));
-				snprintf(l, sizeof l, "time_%s%s", nm[k], sfx);
-				report_perf(r, &PERF(l, two[k]->total_s, "s"));
-			}
-			continue;
-		}
-		struct pmtu_judge_opts jo = {.host = f->host,
-					     .warn = &std->warn,
-					     .crit = &std->crit,
-					     .unreachable = o.unreachable,
-					     .timeout_state =
-						 std->timeout_state,
-					     .incomplete = fx->incomplete,
-					     .max_given = o.max_size != 0};
-		pmtu_judge(&f->s, &jo, &v[i]);
-		snprintf(l, sizeof l, "pmtu_v%d",
-			 addr_family_number(f->family));
-		struct perf p = {l,	     v[i].pmtu, "B", &std->warn,
-				 &std->crit, 0,		NAN};
-		if (v[i].pmtu)
-			report_perf(r, &p);
-		const struct pmtu_size *m = pmtu_find(&f->s, PMTU_V6_MIN);
-		snprintf(l, sizeof l, "rtt_1280%s", sfx);
-		if (m && m->res == PMTU_PASSED)
-			report_perf(r, &PERF(l, m->rtt_s, "s"));
-		sent += icmp_sent(f->sock);
-	}
-	if (o.mode == MODE_ICMP)
-		report_perf(r, &PERF("probes", (double)sent, "c"));
-	for (int i = 0; i < 2; i++) {
-		const struct dns_query *q = &fx->q[i];
-		struct about ab = {.name = q->name};
-		char a[ADDR_STRLEN], t[24];
-		if (!fx->asked[i])
-			continue;
-		if (dns_judge(q, &fx->q[!i], fx->dns_cut, std->timeout_state,
-			      &dv[i])) {
-			report_add(r, dv[i].state, dv[i].code, &ab, "%s",
-				   dv[i].text);
-			parts[np++] = (struct part){dv[i].state, dv[i].phrase,
-						    dv[i].text};
-		} else if (q->outcome == DNS_ANSWER) {
-			report_add(
-			    r, STATE_OK, "dns_answer", &ab,
-			    "DNS %s %s: %s in %s s", dns_type_name(q->type),
-			    q->name,
-			    addr_format((const struct sockaddr *)&q->addrs[0],
-					a, sizeof a),
-			    secs(q->elapsed_s, t, sizeof t));
-		} else {
-			report_add(r, STATE_OK, "dns_answer", &ab,
-				   "DNS %s %s: %s in %s s (%s not checked)",
-				   dns_type_name(q->type), q->name,
-				   dns_outcome_name(q->outcome),
-				   secs(q->elapsed_s, t, sizeof t),
-				   i == 0 ? "IPv6" : "IPv4");
-		}
-	}
-	for (size_t i = 0; i < fx->n; i++) {
-		char a[ADDR_STRLEN];
-		const struct fam *f = fam[i];
-		struct about ab = {
-		    .family = f->family,
-		    .address = addr_format((const struct sockaddr *)&f->dst, a,
-					   sizeof a),
-		    .name = std->host.literal ? NULL : std->host.name};
-		for (size_t k = 0; k < v[i].nitems; k++)
-			report_add(r, v[i].items[k].state, v[i].items[k].code,
-				   &ab, "%s", v[i].items[k].text);
-		parts[np++] =
-		    (struct part){v[i].state, v[i].phrase, v[i].items[0].text};
-		report_raise(r, v[i].state);
-	}
-	for (size_t i = 0; i < fx->n && o.mode == MODE_ICMP; i++) {
-		const struct fam *f = fam[i];
-		char c[120] = "";
-		if (f->cached)
-			snprintf(c, sizeof c,
-				 "; the kernel's cached path MTU %u "
-				 "was not used (PMTUDISC_PROBE)",
-				 f->cached);
-		report_add(r, STATE_OK, "probes",
-			   &(struct about){.family = f->family},
-			   "%s: %lu echo requests over a %s; "
-			   "interface %s MTU %u%s",
-			   addr_family_name(f->family), icmp_sent(f->sock),
-			   icmp_kind_name(f->sock),
-			   f->ifname[0] ? f->ifname : "?", f->iface_mtu, c);
-	}
-	summary(r, std, parts, np);
-}
-
 /* --source and --interface on the echo sockets, opened before the options
  * were read; in tcp mode a trial TCP socket of each family, so that a
  * refusal is said once (UNKNOWN) instead of as two failed fetches. */
@@ -888,6 +597,6 @@ int main(int argc, char **argv)
 	fx.std = &std;
 	run(&fx);
 	report_init(&r, plugin.label);
-	judge(&fx, &std, &r);
+	pmtu_report(&fx, &o, &std, plugin.label, &r);
 	report_exit(&r);
 }
