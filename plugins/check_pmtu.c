@@ -6,8 +6,10 @@
  * answers work and large ones hang.
  * icmp mode: echo requests with don't-fragment, errors from the socket's
  * error queue (common/icmp), the search in check_pmtu.d/search, the verdicts in
- * check_pmtu.d/judge. tcp mode: the talk's diagnosis, two fetches at once, one
- * with the normal MSS and one clamped to fit 1280 (1220 IPv6, 1240 IPv4).
+ * check_pmtu.d/judge and the report in check_pmtu.d/verdict (facts.h: what
+ * a run observed). tcp mode: the talk's diagnosis, two fetches at once
+ * (check_pmtu.d/fetch), one with the normal MSS and one clamped to fit 1280
+ * (1220 IPv6, 1240 IPv4).
  * Privileges: a ping socket where net.ipv4.ping_group_range allows, else a
  * raw socket (cap_net_raw) opened first in main(); every capability is
  * dropped before the options are read.

@@ -1,4 +1,4 @@
-/* The pure part of check_dualstack_http: judge() over hand-made facts
+/* The pure part of check_dualstack_http: dualstack_judge() over hand-made facts
  * (DNS outcomes, transfers), and the check_dualstack_http.d/webcheck and
  * common/http text helpers it stands on. The plugin is included whole, its
  * main() renamed. */
@@ -103,7 +103,7 @@ static void cert(struct http_xfer *x, const char *subject, long days_left)
 static enum state judged(void)
 {
 	report_init(&R, "DUALSTACK_HTTP");
-	judge(&F, &o, NOW, &R);
+	dualstack_judge(&F, &o, NOW, &R);
 	return report_state(&R);
 }
 
