@@ -21,7 +21,8 @@
  * bytes come with EDNS0 or over TCP (common/dns).
  * Its own logic lives in check_aaaa_consistency.d/: nsset (servers to ask,
  * NS discovery), dnsjudge (the DNS verdicts), findings (worst first),
- * namelist (-f). */
+ * namelist (-f), facts (the options and what a run observed), verdict
+ * (the report from the facts). */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@
 #include "deadline.h"
 #include "dns.h"
 #include "check_aaaa_consistency.d/dnsjudge.h"
+#include "check_aaaa_consistency.d/facts.h"
+#include "check_aaaa_consistency.d/verdict.h"
 #include "check_aaaa_consistency.d/findings.h"
 #include "check_aaaa_consistency.d/namelist.h"
 #include "check_aaaa_consistency.d/nsset.h"
@@ -39,32 +42,6 @@
 #include "priv.h"
 #include "probe.h"
 #include "report.h"
-
-/* names x servers: each ask holds two small results (nsset_result) and
- * its addresses, about 300 bytes, so 100,000 stay within 64 MiB */
-#define MAX_ASKS   100000
-#define MAX_EXPECT 64 /* -a */
-
-struct opts {
-	const char *file;
-	struct nsset servers; /* -s */
-	bool authoritative, strict, require_aaaa, icmp;
-	int families; /* enum families */
-	bool fam[2];  /* [0] IPv4, [1] IPv6: probed (from --families, -4, -6) */
-	struct probe_ports ports;
-	long max_concurrency, probe_timeout_ms, dns_timeout_ms; /* 0: fit -t */
-	long dns_port;						/* 0: 53 */
-	struct range warn_s, crit_s, dead_warn, dead_crit;
-	enum state timeout_state; /* -t N:STATE */
-	struct expect {		  /* -a */
-		struct sockaddr_storage v[MAX_EXPECT];
-		size_t n;
-	} expect;
-	struct dns_opts dns;	 /* derived: what every DNS context gets */
-	struct probe_opts probe; /* derived: what the probes get */
-};
-
-enum families { FAMS_BOTH, FAMS_V4, FAMS_V6 };
 
 static struct opts o = {.max_concurrency = 64};
 
@@ -281,224 +258,6 @@ static const struct plugin plugin = {
     .validate = validate,
 };
 
-/* ---- facts: what was asked and what came back; judge() reads only this */
-
-struct target { /* one published address of a name */
-	struct sockaddr_storage sa;
-	bool probed; /* false: its family is not probed */
-	struct probe *probes[PROBE_MAX_PORTS + 1]; /* o.ports, then ICMP */
-};
-
-struct name {
-	const char *name;
-	struct nsset_answer *asks; /* one per server; NULL: outside the zone */
-	size_t nasks;
-	struct target *addrs;
-	size_t naddrs;
-};
-
-struct facts {
-	const struct nsset *ns; /* the servers asked */
-	char **namev;		/* the names, as read */
-	struct name *names;
-	size_t nnames;
-	size_t nchecks;		 /* o.ports.n, plus one with --icmp */
-	const char *icmp_err[2]; /* --icmp: why there is no IPv4 / IPv6 echo */
-};
-
-/* ---- judge(): facts + opts -> items, states, perfdata; decides, does nothing
- */
-
-static const char *tname(int k)
-{
-	return k ? "AAAA" : "A";
-}
-static int kind(const struct sockaddr_storage *sa)
-{
-	return sa->ss_family == AF_INET6;
-}
-static const char *txt(const struct sockaddr_storage *sa, char *buf)
-{
-	return addr_format((const struct sockaddr *)sa, buf, ADDR_STRLEN);
-}
-
-enum verdictless { KNOWN, UNKNOWABLE, CUT };
-
-/* The first failed check of an address, or nchecks when all answered;
- * *unknown says whether that failure is no verdict: a probe that could
- * not be made, or one that -t cut before its own timeout (never run,
- * still out, or given up early: the timeout policy, README). */
-static size_t failed(const struct target *t, size_t nchecks,
-		     long probe_timeout_ms, enum verdictless *unknown)
-{
-	*unknown = KNOWN;
-	for (size_t c = 0; t->probed && c < nchecks; c++) {
-		const struct probe *p = t->probes[c];
-		if (p->outcome == PROBE_ANSWERED)
-			continue;
-		if (p->outcome == PROBE_ERROR)
-			*unknown = UNKNOWABLE;
-		else if (p->outcome == PROBE_NOT_RUN ||
-			 p->outcome == PROBE_PENDING ||
-			 (p->outcome == PROBE_TIMEOUT &&
-			  p->elapsed_s * 1000 < (double)probe_timeout_ms * 0.9))
-			*unknown = CUT;
-		return c;
-	}
-	return nchecks;
-}
-
-/* One published address: answers; stale (another address of the name
- * answers the same probe, preferably of the other family); or dead. */
-static void judge_target(const struct name *n, const struct target *t,
-			 size_t nchecks, const struct opts *op,
-			 enum state dead_st, struct findings *w)
-{
-	char a[ADDR_STRLEN], wa[ADDR_STRLEN], why[200], one[100], what[100];
-	const char *fam = tname(kind(&t->sa));
-	const struct target *wit = NULL;
-	enum verdictless unknown;
-	size_t c = failed(t, nchecks, op->probe_timeout_ms, &unknown), pos = 0;
-
-	txt(&t->sa, a);
-	if (!t->probed) {
-		findings_add(w, STATE_OK, "not_probed",
-			     &(struct about){.name = n->name,
-					     .address = a,
-					     .family = t->sa.ss_family},
-			     NULL, "%s %s %s: not probed (--families)", n->name,
-			     fam, a);
-		return;
-	}
-	for (size_t i = 0; c == nchecks && i < nchecks; i++)
-		findings_cat(why, sizeof why, &pos, "%s%s", i ? ", " : "",
-			     probe_describe(t->probes[i], one, sizeof one));
-	if (c < nchecks)
-		probe_describe(t->probes[c], why, sizeof why);
-	snprintf(what, sizeof what, "%s %s not probed", fam, a);
-	if (c == nchecks || unknown) {
-		enum state st = unknown == CUT		? op->timeout_state
-				: unknown == UNKNOWABLE ? STATE_UNKNOWN
-							: STATE_OK;
-		findings_add(
-		    w, st, unknown ? "probe_unknown" : "address_ok",
-		    &(struct about){.name = n->name,
-				    .address = a,
-				    .family = t->sa.ss_family},
-		    what, "%s %s %s: %s%s", n->name, fam, a, why,
-		    unknown == CUT ? " when -t ran out during the probes" : "");
-		return;
-	}
-	for (size_t i = 0; i < n->naddrs; i++) {
-		const struct target *u = &n->addrs[i];
-		if (u != t && u->probed &&
-		    u->probes[c]->outcome == PROBE_ANSWERED &&
-		    (!wit || kind(&wit->sa) == kind(&t->sa)))
-			wit = u;
-	}
-	snprintf(what, sizeof what, "%s %s %s", wit ? "stale" : "dead", fam, a);
-	if (wit)
-		findings_add(
-		    w, dead_st,
-		    t->sa.ss_family == AF_INET6 ? "stale_aaaa" : "stale_a",
-		    &(struct about){.name = n->name,
-				    .address = a,
-				    .family = t->sa.ss_family},
-		    what, "stale %s %s for %s: %s while %s %s answers", fam, a,
-		    n->name, why, tname(kind(&wit->sa)), txt(&wit->sa, wa));
-	else
-		findings_add(w, dead_st,
-			     t->sa.ss_family == AF_INET6 ? "dead_aaaa"
-							 : "dead_a",
-			     &(struct about){.name = n->name,
-					     .address = a,
-					     .family = t->sa.ss_family},
-			     what,
-			     "dead %s %s for %s: %s, and no other address of "
-			     "the name answers",
-			     fam, a, n->name, why);
-}
-
-static void judge(const struct facts *f, const struct opts *op,
-		  struct report *r)
-{
-	static const char *const label[3][2] = {
-	    {"a_total", "aaaa_total"},
-	    {"a_dead", "aaaa_dead"},
-	    {"dns_time_a", "dns_time_aaaa"}};
-	struct dnsjudge dj = {.ns = f->ns,
-			      .timeout_ms = op->dns_timeout_ms,
-			      .warn_s = op->warn_s,
-			      .crit_s = op->crit_s,
-			      .timeout_state = op->timeout_state,
-			      .expect = op->expect.v,
-			      .nexpect = op->expect.n,
-			      .strict = op->strict,
-			      .require_aaaa = op->require_aaaa};
-	struct findings w = {0};
-	enum verdictless unknown;
-	size_t dead = 0, total[2] = {0, 0}, deads[2] = {0, 0}, pos = 0;
-	char head[128];
-
-	for (size_t i = 0; i < f->nnames; i++) {
-		dnsjudge_tally(&dj, f->names[i].asks, f->names[i].nasks);
-		for (size_t j = 0; j < f->names[i].naddrs; j++) {
-			const struct target *t = &f->names[i].addrs[j];
-			bool d = failed(t, f->nchecks, op->probe_timeout_ms,
-					&unknown) < f->nchecks &&
-				 !unknown;
-			total[kind(&t->sa)]++;
-			deads[kind(&t->sa)] += d;
-			dead += d;
-		}
-	}
-	enum state dead_st =
-	    range_state(&op->dead_warn, &op->dead_crit, (double)dead);
-	dnsjudge_servers(&dj, &w);
-	for (int k = 0; k < 2; k++)
-		if (f->icmp_err[k])
-			findings_add(
-			    &w, STATE_UNKNOWN, "icmp_impossible",
-			    &(struct about){.family = k ? AF_INET6 : AF_INET},
-			    "ICMP echo impossible",
-			    "ICMP "
-			    "echo over %s impossible: %s",
-			    k ? "IPv6" : "IPv4", f->icmp_err[k]);
-	for (size_t i = 0; i < f->nnames; i++) {
-		dnsjudge_name(&dj, f->names[i].name, f->names[i].asks,
-			      f->names[i].nasks, &w);
-		for (size_t j = 0; j < f->names[i].naddrs; j++)
-			judge_target(&f->names[i], &f->names[i].addrs[j],
-				     f->nchecks, op, dead_st, &w);
-	}
-	findings_cat(head, sizeof head, &pos, "%zu name%s, %zu AAAA, %zu dead",
-		     f->nnames, f->nnames == 1 ? "" : "s", total[1], deads[1]);
-	if (deads[0])
-		findings_cat(head, sizeof head, &pos, ", %zu A, %zu dead",
-			     total[0], deads[0]);
-	findings_report(&w, r, head, 3, f->nnames == 1);
-	report_perf(r, &(struct perf){"names", (double)f->nnames, "", NULL,
-				      NULL, 0, NAN});
-	for (int k = 0; k < 4; k++)
-		report_perf(
-		    r, &(struct perf){label[k % 2][k / 2],
-				      (double)(k % 2 ? deads : total)[k / 2],
-				      "", NULL, NULL, 0, NAN});
-	struct range rw = op->warn_s, rc = op->crit_s;
-	for (int k = 0; k < 2 && f->nnames == 1 && f->names[0].nasks; k++) {
-		double worst =
-		    dnsjudge_slowest(f->names[0].asks, f->names[0].nasks, k);
-		report_perf(r, &(struct perf){label[2][k], worst, "s", &rw, &rc,
-					      0, NAN});
-	}
-	findings_free(&w);
-}
-
-/* ---- run(): asks, then probes; decides nothing */
-
-/* What a DNS phase may use, leaving later_ms to the phases after it and
- * the probes their time: the names' queries get their whole
- * --dns-timeout even when finding the NS set took a little longer. */
 static long budget(long want, long later_ms)
 {
 	long left =
@@ -575,7 +334,7 @@ static void probe_name(struct facts *f, struct name *n, struct probe_set *ps,
 			struct target *t =
 			    memset(&(n->addrs = na)[n->naddrs++], 0, sizeof *t);
 			t->sa = q->addrs[a];
-			t->probed = fam[kind(&t->sa)];
+			t->probed = fam[t->sa.ss_family == AF_INET6];
 			for (size_t c = 0; t->probed && c < f->nchecks; c++) {
 				struct sockaddr_storage sa = t->sa;
 				if (c < o.ports.n)
@@ -659,7 +418,7 @@ int main(int argc, char **argv)
 		report_die(plugin.label, STATE_UNKNOWN, "probe_setup", "%s",
 			   err);
 	report_init(&r, plugin.label);
-	judge(&f, &o, &r);
+	aaaa_judge(&f, &o, &r);
 	facts_free(&f);
 	probe_free(probes);
 	probe_echo_close(&echo); /* before the loop it watches goes */

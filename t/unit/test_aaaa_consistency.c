@@ -132,7 +132,7 @@ static void healthy(size_t i, const char *a4, const char *a6)
 static enum state run_judge(void)
 {
 	report_init(&R, "AAAA_CONSISTENCY");
-	judge(&F, &o, &R);
+	aaaa_judge(&F, &o, &R);
 	return report_state(&R);
 }
 
