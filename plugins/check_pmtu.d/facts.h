@@ -53,6 +53,7 @@ struct fam {
 
 struct facts {
 	const struct std_opts *std;
+	const struct opts *op;
 	struct fam fam[2]; /* in the order their addresses arrived */
 	size_t n;
 	/* A name: AAAA and A, each family probed as soon as its answer

@@ -37,7 +37,8 @@ static bool dns_judge(const struct dns_query *q, const struct dns_query *other,
 		return false;
 	if (q->outcome == DNS_TIMEOUT || q->outcome == DNS_PENDING) {
 		/* The words and code every plugin uses for this fault. */
-		static const char cut_words[] = " (-t ran out during resolving)";
+		static const char cut_words[] =
+		    " (-t ran out during resolving)";
 		char text[REPORT_ITEM_LEN - sizeof cut_words];
 		d->state = cut ? timeout_state : STATE_CRITICAL;
 		d->code = dns_unanswered_code(q->type);
