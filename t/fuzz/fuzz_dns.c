@@ -3,6 +3,7 @@
  * truncated, oversized and garbled answers, compression pointers. Seeds:
  * t/data/fuzz/dns (replies captured from the lab's nsd and brokendns, and
  * hostile ones). */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +19,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 65535)
 		return 0;
-	for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
-		for (int nodata = 0; nodata < 2; nodata++) {
-			memset(&q, 0, sizeof q);
-			snprintf(q.name, sizeof q.name, "www.lab.test");
-			q.type = types[t];
-			q.outcome = nodata ? DNS_NODATA : DNS_PENDING;
-			dns_read_reply(&q, !nodata, data, (int)size);
-			if (q.naddrs > DNS_MAX_ADDRS ||
-			    q.nnames > DNS_MAX_NAMES)
-				abort();
-			for (size_t i = 0; i < q.nnames; i++)
-				if (!memchr(q.names[i], '\0',
-					    sizeof q.names[i]))
-					abort();
-		}
-	}
+	/* The type asked and whether c-ares said NOERROR or NODATA come from
+	 * the input's size, so the bytes stay a plain DNS reply. */
+	size_t t = size % (sizeof types / sizeof types[0]);
+	int nodata = (int)(size / 5 % 2);
+	/* Only the small fields: clearing 25 KB of kept records per input
+	 * would cost most of the time. */
+	memset(&q, 0, offsetof(struct dns_query, addrs));
+	q.naddrs = q.nnames = q.nfound = 0;
+	q.cname_loop = false;
+	q.ttl_s = 0;
+	q.detail[0] = '\0';
+	snprintf(q.name, sizeof q.name, "www.lab.test");
+	q.type = types[t];
+	q.outcome = nodata ? DNS_NODATA : DNS_PENDING;
+	dns_read_reply(&q, !nodata, data, (int)size);
+	if (q.naddrs > DNS_MAX_ADDRS || q.nnames > DNS_MAX_NAMES)
+		abort();
+	for (size_t i = 0; i < q.nnames; i++)
+		if (!memchr(q.names[i], '\0', sizeof q.names[i]))
+			abort();
 	return 0;
 }
