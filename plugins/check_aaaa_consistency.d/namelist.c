@@ -122,16 +122,25 @@ int namelist_read(const char *path, char ***names, size_t *n, char *err,
 		  size_t errlen)
 {
 	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	int rc = namelist_parse(f, path, names, n, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+int namelist_parse(FILE *f, const char *path, char ***names, size_t *n,
+		   char *err, size_t errlen)
+{
 	char line[NAMELIST_MAX_LINE + 1];
 	size_t len, named = 0;
 	unsigned lineno = 0;
 	long total = 0;
 	int rc = 0, got;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	while ((got = read_line(f, line, &len, &total)) != 0) {
 		lineno++;
 		if (got < 0) {
@@ -182,7 +191,6 @@ int namelist_read(const char *path, char ***names, size_t *n, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	fclose(f);
 	return rc;
 }
 

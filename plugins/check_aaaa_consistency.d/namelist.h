@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* A names file's limits (issue 9): breaking one is an error, read in
  * bounded memory, so /dev/zero or a FIFO fed forever ends at once. */
@@ -21,6 +22,10 @@
  * file or directory"); names read before an error stay in *names. */
 int namelist_read(const char *path, char ***names, size_t *n, char *err,
 		  size_t errlen);
+
+/* The same from an open stream; path names it in the errors. */
+int namelist_parse(FILE *f, const char *path, char ***names, size_t *n,
+		   char *err, size_t errlen);
 
 /* Appends a copy of name unless it is already in the list (any case).
  * 0, or -1 when out of memory. namelist_read() adds through this too. A
