@@ -134,8 +134,11 @@ enum src_result bird_parse(const char *text, size_t len, const char *protocol,
 		if (code >= 8000)
 			return bird_error(code, body, blen, protocol, err,
 					  errlen);
+		/* The header row is skipped; a body shorter than it is a row
+		 * to judge, never a read past the line. */
+		bool header = blen >= 9 && !memcmp(body, "Router ID", 9);
 		if (code == 1013 && blen > 0 && body[blen - 1] != ':' &&
-		    strncmp(body, "Router ID", 9) != 0 && c < 0) {
+		    !header && c < 0) {
 			struct nbr n;
 			char why[160];
 			if (parse_row(body, blen, &n, why, sizeof why)) {
