@@ -166,31 +166,51 @@ static int take_aaaa(struct dns_query *q, const unsigned char *abuf, int alen)
 	return st;
 }
 
+/* One record of a reply at *p (a question when question): its owner into
+ * owner (when not NULL), where its type, class and, for answers, TTL and
+ * rdlength begin (*rr), that fixed part's size; *p moves past its data.
+ * What remains is checked before every fetch (STYLE habit 6): 0, or
+ * ARES_EBADRESP when the record does not fit in the reply. */
+static int next_record(const unsigned char **p, const unsigned char *abuf,
+		       int alen, bool question, char *owner, size_t olen,
+		       const unsigned char **rr, size_t *fixed)
+{
+	const unsigned char *end = abuf + alen;
+	char *name;
+	long len;
+
+	if (ares_expand_name(*p, abuf, alen, &name, &len) != ARES_SUCCESS)
+		return ARES_EBADRESP;
+	if (owner)
+		snprintf(owner, olen, "%s", name);
+	ares_free_string(name);
+	*rr = *p + len;
+	*fixed = question ? NS_QFIXEDSZ : NS_RRFIXEDSZ;
+	if ((size_t)(end - *rr) < *fixed)
+		return ARES_EBADRESP;
+	size_t rdlen = question ? 0 : get16(*rr + 8);
+	if ((size_t)(end - *rr) - *fixed < rdlen)
+		return ARES_EBADRESP;
+	*p = *rr + *fixed + rdlen;
+	return 0;
+}
+
 /* NS and PTR: c-ares' parsers return a hostent without TTLs, so walk the
  * answer section here, checking what remains before every fetch (STYLE
  * habit 6). Records of the asked type count whatever their owner, so a
  * PTR reached through a CNAME (RFC 2317) is found too. */
 static int take_names(struct dns_query *q, const unsigned char *abuf, int alen)
 {
-	const unsigned char *p = abuf + NS_HFIXEDSZ, *end = abuf + alen;
+	const unsigned char *p = abuf + NS_HFIXEDSZ;
 	unsigned qd = get16(abuf + 4), n = qd + get16(abuf + 6);
 	char *name;
 	long len;
 
 	for (unsigned i = 0; i < n; i++) {
-		if (ares_expand_name(p, abuf, alen, &name, &len) !=
-		    ARES_SUCCESS)
+		const unsigned char *rr;
+		size_t fixed;
+		if (next_record(&p, abuf, alen, i < qd, NULL, 0, &rr, &fixed))
 			return ARES_EBADRESP;
-		ares_free_string(name);
-		/* rr: type, class, and for answers ttl, rdlength, rdata */
-		const unsigned char *rr = p + len;
-		size_t fixed = i < qd ? NS_QFIXEDSZ : NS_RRFIXEDSZ;
-		if ((size_t)(end - rr) < fixed)
-			return ARES_EBADRESP;
-		size_t rdlen = i < qd ? 0 : get16(rr + 8);
-		if ((size_t)(end - rr) - fixed < rdlen)
-			return ARES_EBADRESP;
-		p = rr + fixed + rdlen;
 		if (i < qd || get16(rr) != q->type ||
 		    q->nnames == DNS_MAX_NAMES)
 			continue;
@@ -212,7 +232,7 @@ static int scan_answer(struct dns_query *q, const unsigned char *abuf, int alen)
 {
 	enum { HOPS = 16 };
 	char from[HOPS][256], to[HOPS][256], cur[256];
-	const unsigned char *p = abuf + NS_HFIXEDSZ, *end = abuf + alen;
+	const unsigned char *p = abuf + NS_HFIXEDSZ;
 	unsigned qd = get16(abuf + 4), n = qd + get16(abuf + 6);
 	size_t ncn = 0;
 	char *name;
@@ -221,19 +241,11 @@ static int scan_answer(struct dns_query *q, const unsigned char *abuf, int alen)
 	q->nfound = 0;
 	for (unsigned i = 0; i < n; i++) {
 		char owner[256];
-		if (ares_expand_name(p, abuf, alen, &name, &len) !=
-		    ARES_SUCCESS)
+		const unsigned char *rr;
+		size_t fixed;
+		if (next_record(&p, abuf, alen, i < qd, owner, sizeof owner,
+				&rr, &fixed))
 			return ARES_EBADRESP;
-		snprintf(owner, sizeof owner, "%s", name);
-		ares_free_string(name);
-		const unsigned char *rr = p + len;
-		size_t fixed = i < qd ? NS_QFIXEDSZ : NS_RRFIXEDSZ;
-		if ((size_t)(end - rr) < fixed)
-			return ARES_EBADRESP;
-		size_t rdlen = i < qd ? 0 : get16(rr + 8);
-		if ((size_t)(end - rr) - fixed < rdlen)
-			return ARES_EBADRESP;
-		p = rr + fixed + rdlen;
 		if (i < qd)
 			continue;
 		q->nfound += get16(rr) == q->type;
