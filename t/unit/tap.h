@@ -4,10 +4,26 @@
 #define V6OPS_TAP_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
+
+/* "45 00 ..." into b (packet fixtures written as hex); returns the byte
+ * count. */
+static inline size_t hex(const char *h, uint8_t *b, size_t cap)
+{
+	size_t n = 0;
+	unsigned x;
+	int used;
+
+	while (n < cap && sscanf(h, " %2x%n", &x, &used) == 1) {
+		b[n++] = (uint8_t)x;
+		h += used;
+	}
+	return n;
+}
 
 static int tap_ok(int cond, const char *name, const char *file, int line)
 {

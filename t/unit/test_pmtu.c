@@ -19,19 +19,6 @@
 #include "priv.h"
 #include "tap.h"
 
-/* "45 00 ..." into b; returns the byte count. */
-static size_t hex(const char *h, uint8_t *b, size_t cap)
-{
-	size_t n = 0;
-	unsigned x;
-	int used;
-
-	while (n < cap && sscanf(h, " %2x%n", &x, &used) == 1) {
-		b[n++] = (uint8_t)x;
-		h += used;
-	}
-	return n;
-}
 
 struct path {
 	int family;
